@@ -1,0 +1,35 @@
+using Grpc.Core;
+
+namespace EtcdConfiguration.Client;
+
+/// <summary>The authenticated user lacks the permission the call needs.</summary>
+public class EtcdPermissionDeniedException : EtcdException
+{
+    /// <summary>Creates an exception with a message.</summary>
+    public EtcdPermissionDeniedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and its cause.</summary>
+    public EtcdPermissionDeniedException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception for a failed call.</summary>
+    /// <param name="message">The whole message.</param>
+    /// <param name="operation">The call that failed.</param>
+    /// <param name="endpoint">The endpoint that was called.</param>
+    /// <param name="statusCode">The gRPC status of the failure.</param>
+    /// <param name="innerException">The cause.</param>
+    public EtcdPermissionDeniedException(string message, string? operation, string? endpoint, StatusCode statusCode, Exception? innerException)
+        : base(message, operation, endpoint, statusCode, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception without a message.</summary>
+    public EtcdPermissionDeniedException()
+    {
+    }
+}

@@ -1,0 +1,108 @@
+using EtcdConfiguration.Client.Internal;
+
+namespace EtcdConfiguration.Client;
+
+/// <summary>
+/// A client of one etcd cluster, the .NET counterpart of Go's <c>clientv3.Client</c>: <see cref="KV"/>,
+/// <see cref="Lease"/>, <see cref="Watch"/>, <see cref="Auth"/>, <see cref="Maintenance"/> and
+/// <see cref="Cluster"/> share one HTTP/2 channel per endpoint, the authentication token and the retry policy.
+/// </summary>
+/// <remarks>
+/// Create one client per cluster and reuse it; it is safe for concurrent use. Disposing it ends its watches
+/// and keep-alives and closes its connections.
+/// </remarks>
+public sealed class EtcdClient : IDisposable, IAsyncDisposable
+{
+    private readonly EtcdConnection _connection;
+    private int _disposed;
+
+    /// <summary>Creates a client. It connects on first use; see <see cref="ConnectAsync"/> to fail fast instead.</summary>
+    /// <param name="options">Where the cluster is and how to reach it.</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public EtcdClient(EtcdClientOptions options)
+    {
+        _connection = new EtcdConnection(options);
+        KV = new KVClient(_connection);
+        Lease = new LeaseClient(_connection);
+        Watch = new WatchClient(_connection);
+        Auth = new AuthClient(_connection);
+        Maintenance = new MaintenanceClient(_connection);
+        Cluster = new ClusterClient(_connection);
+    }
+
+    /// <summary>Creates a client for comma-separated endpoints, with default options.</summary>
+    /// <param name="endpoints">One or more URLs separated by commas, such as <c>http://127.0.0.1:2379</c>.</param>
+    public EtcdClient(string endpoints)
+        : this(new EtcdClientOptions { Endpoints = SplitEndpoints(endpoints) })
+    {
+    }
+
+    /// <summary>Key-value calls.</summary>
+    public KVClient KV { get; }
+
+    /// <summary>Lease calls.</summary>
+    public LeaseClient Lease { get; }
+
+    /// <summary>Watches.</summary>
+    public WatchClient Watch { get; }
+
+    /// <summary>Authentication.</summary>
+    public AuthClient Auth { get; }
+
+    /// <summary>Maintenance calls.</summary>
+    public MaintenanceClient Maintenance { get; }
+
+    /// <summary>Cluster membership.</summary>
+    public ClusterClient Cluster { get; }
+
+    /// <summary>The endpoints this client uses, normalised (scheme, host and port).</summary>
+    public IReadOnlyList<string> Endpoints => _connection.Endpoints.Select(e => e.Address).ToArray();
+
+    /// <summary>
+    /// Creates a client and waits until an endpoint answers, like Go's <c>clientv3.New</c> with a dial timeout.
+    /// </summary>
+    /// <param name="options">Where the cluster is and how to reach it.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A connected client.</returns>
+    /// <exception cref="EtcdUnavailableException">No endpoint answered within <see cref="EtcdClientOptions.DialTimeout"/>.</exception>
+    /// <exception cref="EtcdAuthenticationException">The credentials were refused.</exception>
+    public static async Task<EtcdClient> ConnectAsync(EtcdClientOptions options, CancellationToken cancellationToken = default)
+    {
+        var client = new EtcdClient(options);
+        try
+        {
+            await client.Maintenance.StatusAsync(cancellationToken: cancellationToken);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Splits a comma-separated endpoint list, dropping blanks.</summary>
+    /// <param name="endpoints">Such as <c>http://a:2379,http://b:2379</c>.</param>
+    /// <returns>The endpoints, trimmed.</returns>
+    public static IList<string> SplitEndpoints(string endpoints)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(endpoints);
+        return endpoints.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,288 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace EtcdConfiguration.Client.Internal;
+
+/// <summary>
+/// The client's link to the cluster: one channel per endpoint, the endpoint in use, failover, authentication
+/// and the retry policy. Every unary call goes through <see cref="UnaryAsync{TResponse}"/>; streams (watch,
+/// lease keep-alive) use <see cref="Current"/>, <see cref="CreateCallOptionsAsync"/>, <see cref="ReportFailure"/>
+/// and <see cref="Backoff"/> to reconnect by themselves.
+/// </summary>
+internal sealed class EtcdConnection : IDisposable
+{
+    private readonly IReadOnlyList<EndpointChannel> _endpoints;
+    private readonly ResiliencePipeline _dialPipeline;
+    private readonly ResiliencePipeline _readPipeline;
+    private readonly ResiliencePipeline _writePipeline;
+    private int _current;
+    private volatile bool _connected;
+
+    public EtcdConnection(EtcdClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("EtcdConfiguration.Client.EtcdClient");
+        _endpoints = ChannelFactory.Create(options);
+        Auth = new AuthTokenCache(options.Username, options.Password, options.RequestTimeout, Logger);
+        _dialPipeline = new ResiliencePipelineBuilder()
+            .AddTimeout(options.DialTimeout)
+            .AddRetry(CreateRetry(int.MaxValue, RpcFailure.NeverSent))
+            .Build();
+        _readPipeline = BuildRetryPipeline(options.MaxRetries, RpcFailure.IsTransient);
+        _writePipeline = BuildRetryPipeline(options.MaxRetries, RpcFailure.NeverSent);
+        EndpointList = string.Join(", ", _endpoints.Select(e => e.Address));
+    }
+
+    public EtcdClientOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    public AuthTokenCache Auth { get; }
+
+    public IReadOnlyList<EndpointChannel> Endpoints => _endpoints;
+
+    /// <summary>Every endpoint, comma-separated, for messages.</summary>
+    public string EndpointList { get; }
+
+    /// <summary>The endpoint calls go to now.</summary>
+    public EndpointChannel Current => _endpoints[Volatile.Read(ref _current)];
+
+    /// <summary>Whether any endpoint has answered yet; until then <see cref="EtcdClientOptions.DialTimeout"/> applies.</summary>
+    public bool HasConnected => _connected;
+
+    /// <summary>Records that an endpoint answered.</summary>
+    public void ReportSuccess(EndpointChannel endpoint)
+    {
+        if (!_connected)
+        {
+            _connected = true;
+            Logger.LogInformation("Connected to etcd at {Endpoint}.", endpoint.Address);
+        }
+    }
+
+    /// <summary>
+    /// Records that an endpoint failed and moves calls to the next one (only if it was still the current one,
+    /// so concurrent failures of the same endpoint move once). Returns the endpoint to use now.
+    /// </summary>
+    public EndpointChannel ReportFailure(EndpointChannel failed, Exception cause)
+    {
+        var index = IndexOf(failed);
+        if (index >= 0 && _endpoints.Count > 1)
+        {
+            var next = (index + 1) % _endpoints.Count;
+            if (Interlocked.CompareExchange(ref _current, next, index) == index)
+            {
+                Logger.LogWarning(
+                    "etcd endpoint {Endpoint} failed ({Reason}); switching to {Next}.",
+                    failed.Address,
+                    Describe(cause),
+                    _endpoints[next].Address);
+            }
+        }
+
+        return Current;
+    }
+
+    /// <summary>The delay before reconnect attempt <paramref name="attempt"/> (0-based): exponential with jitter, capped.</summary>
+    public TimeSpan Backoff(int attempt)
+    {
+        var baseMs = Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30));
+        var capped = Math.Min(baseMs, Options.RetryMaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    /// <summary>Call options for a stream on <paramref name="endpoint"/>: the auth token and, if asked, etcd's require-leader flag.</summary>
+    public async ValueTask<CallOptions> CreateCallOptionsAsync(EndpointChannel endpoint, bool requireLeader, CancellationToken cancellationToken)
+    {
+        var headers = await Auth.GetHeadersAsync(endpoint, cancellationToken);
+        if (requireLeader)
+        {
+            headers ??= new Metadata();
+            headers.Add("hasleader", "true");
+        }
+
+        return new CallOptions(headers, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one unary call with the client's policy: the per-attempt deadline, a fresh token once when etcd
+    /// rejects the old one, failover to the next endpoint, and retries when safe (<paramref name="idempotent"/>
+    /// calls on any transient failure, others only when the request never left). Failures come out typed.
+    /// </summary>
+    public async Task<TResponse> UnaryAsync<TResponse>(
+        string operation,
+        Func<EndpointChannel, CallOptions, AsyncUnaryCall<TResponse>> call,
+        bool idempotent,
+        CancellationToken cancellationToken,
+        long leaseId = 0)
+    {
+        var attempt = new UnaryAttempt<TResponse>(this, operation, call);
+        var pipeline = !_connected ? _dialPipeline : idempotent ? _readPipeline : _writePipeline;
+        var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
+        try
+        {
+            var outcome = await pipeline.ExecuteOutcomeAsync(
+                static async (ctx, state) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await state.RunAsync(ctx.CancellationToken));
+                    }
+                    catch (Exception ex) when (ex is RpcException or OperationCanceledException)
+                    {
+                        return Outcome.FromException<TResponse>(ex);
+                    }
+                },
+                context,
+                attempt);
+            if (outcome.Exception is null)
+            {
+                return outcome.Result!;
+            }
+
+            throw Translate(outcome.Exception, operation, attempt.Endpoint, leaseId, cancellationToken);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var endpoint in _endpoints)
+        {
+            endpoint.Dispose();
+        }
+
+        Auth.Dispose();
+    }
+
+    private Exception Translate(Exception failure, string operation, EndpointChannel? endpoint, long leaseId, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new OperationCanceledException($"etcd {operation} was canceled.", failure, cancellationToken);
+        }
+
+        return failure switch
+        {
+            TimeoutRejectedException => new EtcdUnavailableException(
+                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList} within {Options.DialTimeout.TotalSeconds:0.###} s (DialTimeout).",
+                operation,
+                endpoint?.Address,
+                StatusCode.Unavailable,
+                failure),
+            RpcException rpc when !_connected && RpcFailure.NeverSent(rpc) => new EtcdUnavailableException(
+                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList}: {Describe(rpc)}",
+                operation,
+                endpoint?.Address,
+                StatusCode.Unavailable,
+                failure),
+            RpcException rpc => EtcdErrorTranslator.Translate(rpc, operation, endpoint?.Address, Auth.Username, leaseId),
+            _ => failure,
+        };
+    }
+
+    private ResiliencePipeline BuildRetryPipeline(int maxRetries, Func<RpcException, bool> retryable) =>
+        maxRetries == 0
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder().AddRetry(CreateRetry(maxRetries, retryable)).Build();
+
+    private RetryStrategyOptions CreateRetry(int maxRetries, Func<RpcException, bool> retryable) => new()
+    {
+        MaxRetryAttempts = maxRetries,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = Options.RetryBaseDelay,
+        MaxDelay = Options.RetryMaxDelay,
+        ShouldHandle = args => ValueTask.FromResult(
+            args.Outcome.Exception is RpcException rpc && !args.Context.CancellationToken.IsCancellationRequested && retryable(rpc)),
+        OnRetry = args =>
+        {
+            Logger.LogDebug(
+                "Retrying etcd {Operation} (attempt {Attempt}) in {Delay} ms after: {Reason}",
+                args.Context.OperationKey,
+                args.AttemptNumber + 1,
+                (int)args.RetryDelay.TotalMilliseconds,
+                Describe(args.Outcome.Exception!));
+            return ValueTask.CompletedTask;
+        },
+    };
+
+    private int IndexOf(EndpointChannel endpoint)
+    {
+        for (var i = 0; i < _endpoints.Count; i++)
+        {
+            if (ReferenceEquals(_endpoints[i], endpoint))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    internal static string Describe(Exception exception) => exception switch
+    {
+        RpcException rpc when rpc.Status.DebugException is { } debug => $"{rpc.StatusCode}: {debug.Message}",
+        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
+        _ => exception.Message,
+    };
+
+    /// <summary>One call's attempts: which endpoint each went to, and the token refresh it may spend once.</summary>
+    private sealed class UnaryAttempt<TResponse>(
+        EtcdConnection connection,
+        string operation,
+        Func<EndpointChannel, CallOptions, AsyncUnaryCall<TResponse>> call)
+    {
+        private bool _tokenRefreshed;
+
+        public EndpointChannel? Endpoint { get; private set; }
+
+        public async Task<TResponse> RunAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                var endpoint = connection.Current;
+                Endpoint = endpoint;
+                var token = connection.Auth.CurrentToken;
+                try
+                {
+                    var headers = await connection.Auth.GetHeadersAsync(endpoint, cancellationToken);
+                    token = connection.Auth.CurrentToken;
+                    var options = new CallOptions(headers, DateTime.UtcNow + connection.Options.RequestTimeout, cancellationToken);
+                    var response = await call(endpoint, options).ResponseAsync;
+                    connection.ReportSuccess(endpoint);
+                    return response;
+                }
+                catch (RpcException ex) when (RpcFailure.NeedsNewToken(ex) && !_tokenRefreshed)
+                {
+                    _tokenRefreshed = true;
+                    connection.Auth.Invalidate(token);
+                }
+                catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    if (ex.Status.DebugException is null)
+                    {
+                        connection.ReportSuccess(endpoint);
+                    }
+
+                    if (RpcFailure.ShouldFailOver(ex))
+                    {
+                        connection.ReportFailure(endpoint, ex);
+                    }
+
+                    connection.Logger.LogDebug("etcd {Operation} on {Endpoint} failed: {Reason}", operation, endpoint.Address, Describe(ex));
+                    throw;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net.Http;
+using System.Net.Sockets;
+using Grpc.Core;
+
+namespace EtcdConfiguration.Client.Internal;
+
+/// <summary>Classifies gRPC failures: which ones mean "this endpoint is gone", which are safe to retry.</summary>
+internal static class RpcFailure
+{
+    public const string InvalidAuthToken = "etcdserver: invalid auth token";
+    public const string AuthStoreOld = "etcdserver: revision of auth store is old";
+
+    /// <summary>
+    /// The request certainly never reached a server: the connection could not be made. Even a write may be
+    /// retried then.
+    /// </summary>
+    public static bool NeverSent(RpcException exception)
+    {
+        if (exception.StatusCode != StatusCode.Unavailable)
+        {
+            return false;
+        }
+
+        for (var inner = exception.Status.DebugException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError })
+            {
+                return true;
+            }
+
+            if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The transport failed (no status came from a server), so the endpoint is suspect.</summary>
+    public static bool IsTransportFailure(RpcException exception) =>
+        exception.Status.DebugException is not null
+        && exception.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.DeadlineExceeded;
+
+    /// <summary>The endpoint should be left for another: it is unreachable, stopped, or has no leader.</summary>
+    public static bool ShouldFailOver(RpcException exception) =>
+        IsTransportFailure(exception)
+        || exception.StatusCode == StatusCode.Unavailable
+        || (exception.StatusCode == StatusCode.DeadlineExceeded && exception.Status.DebugException is null);
+
+    /// <summary>A failure worth another attempt for a call that may safely run twice (a read).</summary>
+    public static bool IsTransient(RpcException exception) =>
+        exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
+        || (exception.StatusCode is StatusCode.Internal or StatusCode.Unknown && exception.Status.DebugException is IOException or HttpRequestException);
+
+    /// <summary>etcd asks for a fresh token: the old one expired or the auth store moved on.</summary>
+    public static bool NeedsNewToken(RpcException exception) =>
+        (exception.StatusCode == StatusCode.Unauthenticated && exception.Status.Detail.Contains(InvalidAuthToken, StringComparison.Ordinal))
+        || (exception.StatusCode == StatusCode.InvalidArgument && exception.Status.Detail.Contains(AuthStoreOld, StringComparison.Ordinal));
+
+    /// <summary>The same test for the cancel reason etcd puts in a watch response.</summary>
+    public static bool NeedsNewToken(string cancelReason) =>
+        cancelReason.Contains(InvalidAuthToken, StringComparison.Ordinal) || cancelReason.Contains(AuthStoreOld, StringComparison.Ordinal);
+}

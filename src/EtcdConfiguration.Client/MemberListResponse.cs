@@ -1,0 +1,6 @@
+namespace EtcdConfiguration.Client;
+
+/// <summary>The cluster's members, as <see cref="ClusterClient.MemberListAsync"/> returns them.</summary>
+/// <param name="Header">The response header.</param>
+/// <param name="Members">Every member.</param>
+public sealed record MemberListResponse(ResponseHeader Header, IReadOnlyList<Member> Members);
