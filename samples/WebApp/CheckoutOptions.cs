@@ -1,0 +1,14 @@
+namespace WebApp;
+
+/// <summary>The settings the sample binds from etcd's <c>/webapp/Checkout/...</c> keys.</summary>
+public sealed class CheckoutOptions
+{
+    /// <summary>The greeting shown to shoppers.</summary>
+    public string Banner { get; set; } = "";
+
+    /// <summary>How many items one order may hold.</summary>
+    public int MaxItems { get; set; }
+
+    /// <summary>Payment providers, in order of preference.</summary>
+    public List<string> Providers { get; set; } = [];
+}

@@ -1,0 +1,29 @@
+using EtcdConfiguration;
+using Microsoft.Extensions.Options;
+using Microsoft.FeatureManagement;
+using WebApp;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Etcd:Endpoints and Etcd:Prefix come from appsettings.json, the environment (Etcd__Endpoints) or the command line.
+builder.Configuration.AddEtcd(builder.Configuration.GetSection("Etcd"));
+
+builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("Checkout"));
+builder.Services.AddFeatureManagement();
+
+var app = builder.Build();
+
+app.MapGet("/", async (IOptionsMonitor<CheckoutOptions> checkout, IFeatureManager features, IConfiguration configuration) =>
+{
+    var etcd = ((IConfigurationRoot)configuration).Providers.OfType<EtcdConfigurationProvider>().Single();
+    return Results.Ok(new
+    {
+        checkout.CurrentValue.Banner,
+        checkout.CurrentValue.MaxItems,
+        checkout.CurrentValue.Providers,
+        NewCheckout = await features.IsEnabledAsync("NewCheckout"),
+        etcd.Revision,
+    });
+});
+
+app.Run();

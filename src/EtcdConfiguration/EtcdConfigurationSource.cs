@@ -1,0 +1,73 @@
+using EtcdConfiguration.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace EtcdConfiguration;
+
+/// <summary>
+/// Configuration from one etcd key prefix: where etcd is, which prefix to load, how values are decoded, and
+/// what happens when etcd is unreachable. Add it with
+/// <see cref="EtcdConfigurationExtensions.AddEtcd(IConfigurationBuilder, Action{EtcdConfigurationSource})"/>.
+/// </summary>
+public class EtcdConfigurationSource : IConfigurationSource
+{
+    /// <summary>The cluster's client URLs. Default: <c>http://127.0.0.1:2379</c>.</summary>
+    public IList<string> Endpoints { get; set; } = new List<string> { "http://127.0.0.1:2379" };
+
+    /// <summary>
+    /// The key prefix to load, treated as a directory: <c>/myapp</c> and <c>/myapp/</c> both load
+    /// <c>/myapp/...</c> and never <c>/myappspam</c>. Required.
+    /// </summary>
+    public string Prefix { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Whether the app may start without this source. An optional source whose etcd cannot be reached starts
+    /// empty and fills in when etcd answers; a required one fails the build after <see cref="StartupTimeout"/>.
+    /// Default: <see langword="false"/>.
+    /// </summary>
+    public bool Optional { get; set; }
+
+    /// <summary>Whether changes in etcd are watched and applied live. Default: <see langword="true"/>.</summary>
+    public bool ReloadOnChange { get; set; } = true;
+
+    /// <summary>How long the first load may take before a required source fails. Default: 10 s.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How values are decoded. Default: <see cref="EtcdValueFormat.Auto"/>.</summary>
+    public EtcdValueFormat ValueFormat { get; set; } = EtcdValueFormat.Auto;
+
+    /// <summary>The etcd user to authenticate as; <see langword="null"/> when etcd has no authentication.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>The password of <see cref="Username"/>. It never appears in messages or logs.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>A PEM file with the certificate authority that signed the servers' certificates.</summary>
+    public string? CaCertificateFile { get; set; }
+
+    /// <summary>A PEM file with a client certificate, for servers started with <c>--client-cert-auth</c>.</summary>
+    public string? ClientCertificateFile { get; set; }
+
+    /// <summary>A PEM file with the private key of <see cref="ClientCertificateFile"/>.</summary>
+    public string? ClientKeyFile { get; set; }
+
+    /// <summary>Where the provider and its client log. Default: no logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Called when loading fails or a key is skipped for a bad value. For a failed first load of a required
+    /// source, setting <see cref="EtcdLoadExceptionContext.Ignore"/> starts the app empty instead of failing.
+    /// </summary>
+    public Action<EtcdLoadExceptionContext>? OnLoadException { get; set; }
+
+    /// <summary>
+    /// Adjusts the client's options (timeouts, retries, keep-alive) after they are built from this source.
+    /// Sources with the same endpoints and credentials share one client, configured by the first of them.
+    /// </summary>
+    public Action<EtcdClientOptions>? ConfigureClient { get; set; }
+
+    /// <summary>Builds the provider for this source.</summary>
+    /// <param name="builder">The configuration builder.</param>
+    /// <returns>An <see cref="EtcdConfigurationProvider"/>.</returns>
+    public virtual IConfigurationProvider Build(IConfigurationBuilder builder) => new EtcdConfigurationProvider(this);
+}
