@@ -8,12 +8,10 @@ namespace EtcdConfiguration.Internal;
 /// later page is read at that revision, so a concurrent writer can never produce a mix. Pages are bounded
 /// by count and shrink when a page would exceed the message size limit.
 /// </summary>
-internal sealed class PrefixSnapshotReader(EtcdClient client, ReadOnlyMemory<byte> prefix)
+internal sealed class PrefixSnapshotReader(EtcdClient client, ReadOnlyMemory<byte> prefix, ReadOnlyMemory<byte> rangeEnd)
 {
     /// <summary>Keys per page at first: small enough for ~100-byte values to stay far below gRPC's 4 MiB.</summary>
     public const int DefaultPageSize = 2000;
-
-    private readonly byte[] _rangeEnd = EtcdKeys.GetPrefixRangeEnd(prefix.Span);
 
     /// <summary>Reads the snapshot, handing each page's key-values to <paramref name="onPage"/>; returns its revision.</summary>
     public async Task<long> ReadAsync(Action<IReadOnlyList<KeyValue>> onPage, CancellationToken cancellationToken)
@@ -26,7 +24,7 @@ internal sealed class PrefixSnapshotReader(EtcdClient client, ReadOnlyMemory<byt
             GetResponse page;
             try
             {
-                page = await client.KV.GetAsync(from, new GetOptions { RangeEnd = _rangeEnd, Revision = revision, Limit = pageSize }, cancellationToken);
+                page = await client.KV.GetAsync(from, new GetOptions { RangeEndBytes = rangeEnd, Revision = revision, Limit = pageSize }, cancellationToken);
             }
             catch (EtcdException ex) when (ex.StatusCode == StatusCode.ResourceExhausted && pageSize > 1)
             {

@@ -1,0 +1,308 @@
+using EtcdConfiguration.Client;
+using EtcdConfiguration.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EtcdConfiguration;
+
+/// <summary>
+/// Configuration from the keys under one etcd prefix: loaded as one consistent snapshot, then kept current
+/// by a watch that applies each change incrementally and signals one reload per applied batch.
+/// </summary>
+/// <remarks>
+/// Reads never see half a transaction: every event of one etcd revision becomes visible together. Bad values
+/// are skipped with a report and never blank other keys; the key keeps its last good value.
+/// </remarks>
+public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
+{
+    private readonly KeyMapper _mapper;
+    private readonly KeyValueDecoder _decoder;
+    private readonly ConfigurationStore _store;
+    private readonly Lock _applyGate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HashSet<string> _skippedKeys = new(StringComparer.Ordinal);
+    private EtcdClientPool.Handle? _client;
+    private EtcdSyncLoop? _syncLoop;
+    private long _revision;
+    private int _disposed;
+
+    /// <summary>Creates a provider for <paramref name="source"/>. Nothing is read until <see cref="Load"/>.</summary>
+    /// <param name="source">The source's settings.</param>
+    /// <exception cref="ArgumentException">The prefix or the endpoints are missing.</exception>
+    public EtcdConfigurationProvider(EtcdConfigurationSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (string.IsNullOrEmpty(source.Prefix))
+        {
+            throw new ArgumentException("An etcd configuration source needs a Prefix, such as \"/myapp/\".", nameof(source));
+        }
+
+        if (source.Endpoints is null || source.Endpoints.Count == 0)
+        {
+            throw new ArgumentException("An etcd configuration source needs at least one endpoint.", nameof(source));
+        }
+
+        Source = source;
+        _mapper = new KeyMapper(source.Prefix);
+        _decoder = new KeyValueDecoder(_mapper, source.ValueFormat);
+        _store = new ConfigurationStore(_mapper.Prefix);
+        Logger = source.LoggerFactory?.CreateLogger<EtcdConfigurationProvider>() ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>The source this provider was built from.</summary>
+    public EtcdConfigurationSource Source { get; }
+
+    /// <summary>The etcd revision the current data reflects; 0 until the first successful load.</summary>
+    public long Revision => Interlocked.Read(ref _revision);
+
+    internal ILogger Logger { get; }
+
+    internal KeyMapper Mapper => _mapper;
+
+    internal EtcdClient Client => (_client ??= EtcdClientPool.Acquire(Source)).Client;
+
+    /// <summary>
+    /// Loads the prefix: on the first call, one consistent snapshot (bounded by
+    /// <see cref="EtcdConfigurationSource.StartupTimeout"/>), then the watch starts in the background; later
+    /// calls re-read the snapshot and apply the difference.
+    /// </summary>
+    /// <exception cref="EtcdException">
+    /// A required source could not be loaded within the startup timeout; the message names the prefix, the
+    /// endpoints and the cause.
+    /// </exception>
+    public override void Load()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var first = _syncLoop is null;
+        var loaded = false;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(Source.StartupTimeout);
+            Task.Run(() => LoadSnapshotAsync(timeout.Token), timeout.Token).GetAwaiter().GetResult();
+            loaded = true;
+        }
+        catch (Exception ex) when (ex is EtcdException or OperationCanceledException && _disposed == 0)
+        {
+            var failure = new EtcdException(
+                $"Could not load configuration prefix '{_mapper.Prefix}' from etcd at {string.Join(", ", Source.Endpoints)}"
+                + (ex is OperationCanceledException ? $" within the startup timeout of {Source.StartupTimeout.TotalSeconds:0.###} s." : $": {ex.Message}"),
+                ex);
+            var context = ReportFailure(failure, key: null);
+            if (first && !Source.Optional && !context.Ignore)
+            {
+                throw failure;
+            }
+
+            Logger.LogWarning(
+                "{Message} Starting with {State}; retrying in the background.",
+                failure.Message,
+                Revision == 0 ? "no values from etcd" : "the last values loaded");
+        }
+
+        if (first && (Source.ReloadOnChange || !loaded))
+        {
+            _syncLoop = new EtcdSyncLoop(this, needsSnapshot: !loaded);
+            _syncLoop.Start(_stopping.Token);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override bool TryGet(string key, out string? value)
+    {
+        if (Data.Count > 0 && Data.TryGetValue(key, out value))
+        {
+            return true;
+        }
+
+        return _store.TryGet(key, out value);
+    }
+
+    /// <summary>
+    /// Sets a value in memory only, until the next change from etcd reloads this provider (as the file
+    /// providers' values last until their file changes).
+    /// </summary>
+    /// <param name="key">The configuration key.</param>
+    /// <param name="value">The value.</param>
+    public override void Set(string key, string? value) => base.Set(key, value);
+
+    /// <inheritdoc/>
+    public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
+        _store.GetChildKeys(Data.Count > 0 ? base.GetChildKeys(earlierKeys, parentPath) : earlierKeys, parentPath);
+
+    /// <summary>Stops the watch and releases the connection. No background work survives it.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{GetType().Name} for '{_mapper.Prefix}' at {string.Join(", ", Source.Endpoints)} ({(Source.Optional ? "Optional" : "Required")})";
+
+    /// <summary>Stops the watch and releases the connection.</summary>
+    /// <param name="disposing">Whether this is a call to <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing || Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        _syncLoop?.Stop();
+        _client?.Dispose();
+        _store.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Reads a consistent snapshot of the prefix and makes the data equal to it, signalling a reload if it changed.</summary>
+    internal async Task LoadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var entries = new List<EtcdKeyChange>();
+        var skipped = new List<(string Key, FormatException Failure)>();
+        var reader = new PrefixSnapshotReader(Client, _mapper.PrefixBytes, _mapper.RangeEnd);
+        var revision = await reader.ReadAsync(
+            page =>
+            {
+                foreach (var kv in page)
+                {
+                    if (_decoder.TryDecode(kv, out var change, out var failure))
+                    {
+                        entries.Add(change);
+                    }
+                    else if (failure is not null)
+                    {
+                        skipped.Add((KeyValueDecoder.KeyText(kv), failure));
+                    }
+                }
+            },
+            cancellationToken);
+
+        ApplyResult result;
+        lock (_applyGate)
+        {
+            if (revision <= _revision)
+            {
+                return;
+            }
+
+            _skippedKeys.Clear();
+            foreach (var (key, _) in skipped)
+            {
+                _skippedKeys.Add(key);
+            }
+
+            result = _store.ReplaceAll(entries, _skippedKeys);
+            Interlocked.Exchange(ref _revision, revision);
+        }
+
+        Logger.LogInformation("Loaded {Count} etcd keys under '{Prefix}' at revision {Revision}.", entries.Count, _mapper.Prefix, revision);
+        Publish(result, skipped);
+    }
+
+    /// <summary>
+    /// Applies every watch response received so far as one batch: events at or below the current revision
+    /// (already in a snapshot) are dropped, bad values are skipped with a report, and one reload is signalled
+    /// if the data changed.
+    /// </summary>
+    internal void ApplyWatchBatch(IReadOnlyList<WatchResponse> responses)
+    {
+        var changes = new List<EtcdKeyChange>();
+        var skipped = new List<(string Key, FormatException Failure)>();
+        ApplyResult result;
+        lock (_applyGate)
+        {
+            var current = _revision;
+            var reached = current;
+            foreach (var response in responses)
+            {
+                foreach (var watchEvent in response.Events)
+                {
+                    var kv = watchEvent.Kv;
+                    if (kv.ModRevision <= current)
+                    {
+                        continue;
+                    }
+
+                    reached = Math.Max(reached, kv.ModRevision);
+                    if (watchEvent.Type == WatchEventType.Delete)
+                    {
+                        if (_decoder.TryDelete(kv, out var deletion))
+                        {
+                            _skippedKeys.Remove(deletion.EtcdKey);
+                            changes.Add(deletion);
+                        }
+                    }
+                    else if (_decoder.TryDecode(kv, out var change, out var failure))
+                    {
+                        _skippedKeys.Remove(change.EtcdKey);
+                        changes.Add(change);
+                    }
+                    else if (failure is not null)
+                    {
+                        var key = KeyValueDecoder.KeyText(kv);
+                        _skippedKeys.Add(key);
+                        skipped.Add((key, failure));
+                    }
+                }
+
+                if (response.IsProgressNotify)
+                {
+                    reached = Math.Max(reached, response.Header.Revision);
+                }
+            }
+
+            result = changes.Count == 0 ? ApplyResult.Unchanged : _store.Apply(changes);
+            Interlocked.Exchange(ref _revision, reached);
+        }
+
+        Publish(result, skipped);
+    }
+
+    /// <summary>Reports a failure to the log and to <see cref="EtcdConfigurationSource.OnLoadException"/>.</summary>
+    internal EtcdLoadExceptionContext ReportFailure(Exception failure, string? key)
+    {
+        var context = new EtcdLoadExceptionContext(this, failure, key);
+        if (key is not null)
+        {
+            Logger.LogError("{Message}", failure.Message);
+        }
+
+        try
+        {
+            Source.OnLoadException?.Invoke(context);
+        }
+        catch (Exception callbackFailure)
+        {
+            Logger.LogError(callbackFailure, "The OnLoadException callback of the etcd source for '{Prefix}' threw.", _mapper.Prefix);
+        }
+
+        return context;
+    }
+
+    private void Publish(ApplyResult result, List<(string Key, FormatException Failure)> skipped)
+    {
+        foreach (var conflict in result.Conflicts)
+        {
+            Logger.LogWarning("{Conflict}", conflict.Message);
+        }
+
+        foreach (var (key, failure) in skipped)
+        {
+            ReportFailure(failure, key);
+        }
+
+        if (result.Changed)
+        {
+            if (Data.Count > 0)
+            {
+                Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            }
+
+            OnReload();
+        }
+    }
+}

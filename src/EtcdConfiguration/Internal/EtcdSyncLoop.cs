@@ -1,0 +1,154 @@
+using EtcdConfiguration.Client;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace EtcdConfiguration.Internal;
+
+/// <summary>
+/// The provider's background work: load the snapshot if the first load failed, then watch the prefix from
+/// the loaded revision + 1 and hand every batch of responses to the provider. A compacted start revision
+/// means re-reading the snapshot (the provider applies the net difference, deletes included); any other
+/// failure is retried with exponential backoff and jitter, resuming from the last applied revision + 1.
+/// </summary>
+internal sealed class EtcdSyncLoop
+{
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(15);
+
+    private readonly EtcdConfigurationProvider _provider;
+    private readonly ResiliencePipeline _retry;
+    private bool _needsSnapshot;
+    private int _consecutiveFailures;
+    private Task? _running;
+
+    public EtcdSyncLoop(EtcdConfigurationProvider provider, bool needsSnapshot)
+    {
+        _provider = provider;
+        _needsSnapshot = needsSnapshot;
+        _retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = int.MaxValue,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null and not OperationCanceledException),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    args.Outcome.Exception is EtcdCompactedException ? TimeSpan.Zero : NextDelay()),
+                OnRetry = args =>
+                {
+                    OnFailure(args.Outcome.Exception!, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    public void Start(CancellationToken stopping) =>
+        _running = Task.Run(() => RunAsync(stopping), CancellationToken.None);
+
+    /// <summary>Waits (briefly) for the loop to end after its token was cancelled.</summary>
+    public void Stop()
+    {
+        try
+        {
+            _running?.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OperationCanceledException))
+        {
+            // The loop ended through its cancellation token, as asked.
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await _retry.ExecuteAsync(SyncAsync, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private async ValueTask SyncAsync(CancellationToken cancellationToken)
+    {
+        if (_needsSnapshot)
+        {
+            await _provider.LoadSnapshotAsync(cancellationToken);
+            _needsSnapshot = false;
+            _consecutiveFailures = 0;
+        }
+
+        if (!_provider.Source.ReloadOnChange)
+        {
+            return;
+        }
+
+        var options = new WatchOptions { Prefix = true, StartRevision = _provider.Revision + 1, ProgressNotify = true };
+        await using var responses = _provider.Client.Watch.WatchAsync(_provider.Mapper.PrefixBytes, options, cancellationToken)
+            .GetAsyncEnumerator(cancellationToken);
+        var batch = new List<WatchResponse>();
+        var next = responses.MoveNextAsync();
+        while (await next)
+        {
+            // Take everything that has already arrived, then apply it as one batch and signal once.
+            batch.Add(responses.Current);
+            var ended = false;
+            while (true)
+            {
+                next = responses.MoveNextAsync();
+                if (!next.IsCompleted)
+                {
+                    break;
+                }
+
+                if (!next.GetAwaiter().GetResult())
+                {
+                    ended = true;
+                    break;
+                }
+
+                batch.Add(responses.Current);
+            }
+
+            _provider.ApplyWatchBatch(batch);
+            batch.Clear();
+            _consecutiveFailures = 0;
+            if (ended)
+            {
+                break;
+            }
+        }
+
+        throw new EtcdUnavailableException($"The etcd watch on '{_provider.Mapper.Prefix}' ended unexpectedly.");
+    }
+
+    private void OnFailure(Exception failure, TimeSpan delay)
+    {
+        if (failure is EtcdCompactedException compacted)
+        {
+            _needsSnapshot = true;
+            _provider.Logger.LogWarning(
+                "etcd compacted the history of '{Prefix}' past revision {Revision} (compact revision {CompactRevision}); re-reading the prefix.",
+                _provider.Mapper.Prefix,
+                _provider.Revision,
+                compacted.CompactRevision);
+            return;
+        }
+
+        _provider.ReportFailure(failure, key: null);
+        _provider.Logger.LogWarning(
+            "Keeping the configuration of '{Prefix}' at revision {Revision}: {Reason} Retrying in {Delay} ms.",
+            _provider.Mapper.Prefix,
+            _provider.Revision,
+            failure.Message,
+            (int)delay.TotalMilliseconds);
+    }
+
+    private TimeSpan NextDelay()
+    {
+        var exponent = Math.Min(_consecutiveFailures++, 16);
+        var ms = Math.Min(FirstDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(ms * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text;
+using EtcdConfiguration.Client;
+
+namespace EtcdConfiguration.Internal;
+
+/// <summary>
+/// Turns one etcd key-value (or deletion) into the change the store applies, or into the reason it is skipped.
+/// Reasons name the key, never the value.
+/// </summary>
+internal sealed class KeyValueDecoder(KeyMapper mapper, EtcdValueFormat format)
+{
+    /// <summary>Decodes a key and its value; false when the key must be skipped (then <paramref name="failure"/> says why).</summary>
+    public bool TryDecode(KeyValue kv, out EtcdKeyChange change, out FormatException? failure)
+    {
+        change = default;
+        failure = null;
+        var key = kv.KeyBytes.Span;
+        if (!mapper.TryMap(key, out var path, out var segments, out var mapError))
+        {
+            if (mapError == KeyMapError.InvalidUtf8)
+            {
+                failure = new FormatException($"etcd key '{KeyMapper.Describe(key)}' was skipped: its name is not valid UTF-8.");
+            }
+
+            return false;
+        }
+
+        if (!ValueDecoder.TryDecode(format, path, kv.ValueBytes.Span, out var pairs, out var decodeError))
+        {
+            failure = new FormatException($"etcd key '{KeyMapper.Describe(key)}' was skipped: {decodeError.Message}");
+            return false;
+        }
+
+        change = new EtcdKeyChange(Encoding.UTF8.GetString(key), segments, pairs);
+        return true;
+    }
+
+    /// <summary>The change for a deleted key; false for keys that could never have contributed.</summary>
+    public bool TryDelete(KeyValue kv, out EtcdKeyChange change)
+    {
+        change = default;
+        var key = kv.KeyBytes.Span;
+        if (!mapper.TryMap(key, out _, out _, out _))
+        {
+            return false;
+        }
+
+        change = EtcdKeyChange.Delete(Encoding.UTF8.GetString(key));
+        return true;
+    }
+
+    /// <summary>The etcd key as text, for the set of skipped keys.</summary>
+    public static string KeyText(KeyValue kv) => KeyMapper.Describe(kv.KeyBytes.Span);
+}
