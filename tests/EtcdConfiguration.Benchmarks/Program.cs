@@ -1,0 +1,3 @@
+using EtcdConfiguration.Benchmarks;
+
+return await BenchmarkRun.RunAsync(args);
