@@ -53,6 +53,11 @@ internal static class EtcdErrorTranslator
                 operation, endpoint, code, exception);
         }
 
+        if (RpcFailure.NeverSent(exception))
+        {
+            return new EtcdUnavailableException(message, operation, endpoint, StatusCode.Unavailable, exception);
+        }
+
         return code switch
         {
             StatusCode.PermissionDenied => new EtcdPermissionDeniedException(
