@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EtcdConfiguration.Testing.Internal;
+
+namespace EtcdConfiguration.Testing;
+
+/// <summary>
+/// Real etcd members started as child processes on free loopback ports, with data on tmpfs, for one test.
+/// Dispose it to kill every member and delete its data and certificates.
+/// </summary>
+public sealed class EtcdCluster : IAsyncDisposable
+{
+    private const int StartAttempts = 3;
+    private readonly EtcdClusterOptions _options;
+    private readonly string _directory;
+    private string? _rootPassword;
+    private int _disposed;
+
+    private EtcdCluster(EtcdClusterOptions options, string directory, IReadOnlyList<EtcdMember> members, EtcdCertificates? certificates)
+    {
+        _options = options;
+        _directory = directory;
+        Members = members;
+        Certificates = certificates;
+        ClientUrls = members.Select(m => m.ClientUrl).ToArray();
+        Endpoints = string.Join(',', ClientUrls);
+    }
+
+    /// <summary>The members, in start order (named m0, m1, ...).</summary>
+    public IReadOnlyList<EtcdMember> Members { get; }
+
+    /// <summary>Every member's client URL, e.g. <c>http://127.0.0.1:41234</c> (https with TLS).</summary>
+    public IReadOnlyList<string> ClientUrls { get; }
+
+    /// <summary><see cref="ClientUrls"/> joined with commas.</summary>
+    public string Endpoints { get; }
+
+    /// <summary>The generated certificates when the cluster serves TLS, otherwise null.</summary>
+    public EtcdCertificates? Certificates { get; }
+
+    /// <summary>The root password after <see cref="EnableAuthAsync"/>, otherwise null.</summary>
+    public string? RootPassword => _rootPassword;
+
+    /// <summary>The directory holding the members' data and the certificates; deleted on dispose.</summary>
+    internal string Directory => _directory;
+
+    /// <summary>
+    /// Starts the members and waits until every one is healthy and a leader is elected. A start that loses a port
+    /// to another process ("address already in use") is retried on fresh ports.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">etcd is missing, or a member exited during start (with its log).</exception>
+    /// <exception cref="TimeoutException">The members were not healthy within <see cref="EtcdClusterOptions.StartTimeout"/>.</exception>
+    public static async Task<EtcdCluster> StartAsync(EtcdClusterOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new EtcdClusterOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Members, 1, nameof(options));
+        _ = EtcdBinaries.Etcd;
+        _ = EtcdBinaries.Setpriv;
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var cluster = Create(options);
+            try
+            {
+                await Task.WhenAll(cluster.Members.Select(m => m.StartProcessAsync()));
+                await cluster.WaitHealthyAsync(cancellationToken);
+                return cluster;
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
+            {
+                var portTaken = cluster.Members.Any(m => m.LogContains("address already in use"));
+                await cluster.DisposeAsync();
+                if (!portTaken || attempt == StartAttempts)
+                {
+                    throw;
+                }
+            }
+            catch
+            {
+                await cluster.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs etcdctl (API v3) against every running, unpaused member, adding <c>--endpoints</c>, timeouts, the TLS
+    /// files and, once auth is enabled, <c>--user=root:...</c> (unless <paramref name="args"/> has its own <c>--user</c>).
+    /// Returns standard output.
+    /// </summary>
+    /// <exception cref="EtcdctlException">etcdctl failed (the message holds its stderr) or ran longer than 30 s.</exception>
+    public Task<string> EtcdctlAsync(params string[] args) => EtcdctlWithInputAsync(null, args);
+
+    /// <summary>Like <see cref="EtcdctlAsync"/>, writing <paramref name="stdin"/> to etcdctl's standard input.</summary>
+    /// <remarks>
+    /// Not an <c>EtcdctlAsync</c> overload: C# would prefer <c>(string?, params string[])</c> for every call
+    /// with string arguments and silently take the first one as input.
+    /// </remarks>
+    public Task<string> EtcdctlWithInputAsync(string? stdin, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var endpoints = Members.Where(m => m.IsRunning && !m.IsPaused).Select(m => m.ClientUrl).ToList();
+        if (endpoints.Count == 0)
+        {
+            throw new InvalidOperationException("No etcd member is running and unpaused; etcdctl has nothing to talk to.");
+        }
+
+        return EtcdctlRunner.RunAsync(stdin, [.. GlobalFlags(endpoints, args), .. args]);
+    }
+
+    /// <summary>The flags <see cref="EtcdctlAsync"/> adds for these endpoints (for running etcdctl yourself).</summary>
+    public IReadOnlyList<string> EtcdctlFlags(params string[] endpoints) =>
+        GlobalFlags(endpoints.Length > 0 ? endpoints : ClientUrls, []);
+
+    /// <summary>Writes <paramref name="value"/> at <paramref name="key"/> through etcdctl.</summary>
+    public Task PutAsync(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        return EtcdctlAsync("put", "--", key, value);
+    }
+
+    /// <summary>Reads <paramref name="key"/> through etcdctl (linearizable); null when it does not exist.</summary>
+    public async Task<string?> GetAsync(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var json = JsonDocument.Parse(await EtcdctlAsync("get", "-w", "json", "--", key));
+        if (!json.RootElement.TryGetProperty("kvs", out var kvs) || kvs.GetArrayLength() == 0)
+        {
+            return null;
+        }
+
+        return kvs[0].TryGetProperty("value", out var value)
+            ? Encoding.UTF8.GetString(value.GetBytesFromBase64())
+            : string.Empty;
+    }
+
+    /// <summary>The cluster's current revision.</summary>
+    public async Task<long> GetRevisionAsync()
+    {
+        using var json = JsonDocument.Parse(await EtcdctlAsync("get", "-w", "json", "--count-only", "--", "etcd-testing/revision"));
+        return json.RootElement.GetProperty("header").GetProperty("revision").GetInt64();
+    }
+
+    /// <summary>Compacts (physically) at <paramref name="revision"/>, by default the current one; returns that revision.</summary>
+    public async Task<long> CompactAsync(long? revision = null)
+    {
+        var at = revision ?? await GetRevisionAsync();
+        await EtcdctlAsync("compaction", "--physical=true", at.ToString(CultureInfo.InvariantCulture));
+        return at;
+    }
+
+    /// <summary>Creates the root user with <paramref name="rootPassword"/> and enables auth; later etcdctl calls use root.</summary>
+    public async Task EnableAuthAsync(string rootPassword)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(rootPassword);
+        await EtcdctlAsync("user", "add", "root", "--new-user-password=" + rootPassword);
+        // etcdctl's "auth enable" creates the root role and grants it to root when missing.
+        await EtcdctlAsync("auth", "enable");
+        _rootPassword = rootPassword;
+    }
+
+    /// <summary>
+    /// Creates <paramref name="role"/> with read (or readwrite) permission on every key starting with
+    /// <paramref name="keyPrefix"/>, and <paramref name="user"/> with <paramref name="password"/> holding that role.
+    /// </summary>
+    public async Task AddUserAsync(string user, string password, string role, string keyPrefix, bool readOnly)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        ArgumentException.ThrowIfNullOrEmpty(keyPrefix);
+        await EtcdctlAsync("role", "add", "--", role);
+        await EtcdctlAsync("role", "grant-permission", "--prefix=true", "--", role, readOnly ? "read" : "readwrite", keyPrefix);
+        await EtcdctlAsync("user", "add", "--new-user-password=" + password, "--", user);
+        await EtcdctlAsync("user", "grant-role", "--", user, role);
+    }
+
+    /// <summary>
+    /// Waits until every running, unpaused member reports healthy (which means it sees an elected leader),
+    /// bounded by <see cref="EtcdClusterOptions.StartTimeout"/>.
+    /// </summary>
+    /// <exception cref="TimeoutException">Not healthy in time (the message holds the members' logs).</exception>
+    /// <exception cref="InvalidOperationException">A member exited while waiting.</exception>
+    public Task WaitHealthyAsync(CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + _options.StartTimeout;
+        return Task.WhenAll(Members
+            .Where(m => m.IsRunning && !m.IsPaused)
+            .Select(m => m.WaitHealthyAsync(deadline, cancellationToken)));
+    }
+
+    /// <summary>Kills every member with SIGKILL, waits for them to exit and deletes their data and the certificates.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(Members.Select(m => m.KillAsync()));
+        }
+        finally
+        {
+            Certificates?.Dispose();
+            ScratchDirectory.Delete(_directory);
+        }
+    }
+
+    private static EtcdCluster Create(EtcdClusterOptions options)
+    {
+        var directory = ScratchDirectory.Create();
+        try
+        {
+            var certificates = !options.UsesTls ? null
+                : options.TlsWithWrongServerName ? EtcdCertificates.CreateWithWrongServerName(Path.Combine(directory, "certs"))
+                : EtcdCertificates.Create(Path.Combine(directory, "certs"));
+            var clientScheme = certificates is null ? "http" : "https";
+            var ports = FreePorts.Take(options.Members * 3);
+            var names = Enumerable.Range(0, options.Members).Select(i => $"m{i}").ToArray();
+            var peerUrls = names.Select((_, i) => $"http://127.0.0.1:{ports[(i * 3) + 1]}").ToArray();
+            var initialCluster = string.Join(',', names.Select((name, i) => $"{name}={peerUrls[i]}"));
+            var token = $"etcd-testing-{Guid.NewGuid():N}";
+
+            var members = new List<EtcdMember>(options.Members);
+            for (var i = 0; i < options.Members; i++)
+            {
+                var clientUrl = $"{clientScheme}://127.0.0.1:{ports[i * 3]}";
+                var metricsUrl = $"http://127.0.0.1:{ports[(i * 3) + 2]}";
+                var dataDirectory = Path.Combine(directory, names[i]);
+                List<string> arguments =
+                [
+                    "--name", names[i],
+                    "--data-dir", dataDirectory,
+                    "--listen-client-urls", clientUrl,
+                    "--advertise-client-urls", clientUrl,
+                    "--listen-peer-urls", peerUrls[i],
+                    "--initial-advertise-peer-urls", peerUrls[i],
+                    "--initial-cluster", initialCluster,
+                    "--initial-cluster-state", "new",
+                    "--initial-cluster-token", token,
+                    "--listen-metrics-urls", metricsUrl,
+                    "--logger", "zap",
+                    "--log-level", "warn",
+                ];
+                if (certificates is not null)
+                {
+                    arguments.AddRange(["--cert-file", certificates.ServerCertificateFile, "--key-file", certificates.ServerKeyFile]);
+                    if (options.ClientCertAuth)
+                    {
+                        arguments.AddRange(["--client-cert-auth", "--trusted-ca-file", certificates.CaCertificateFile]);
+                    }
+                }
+
+                if (options.AuthTokenTtlSeconds is { } ttl)
+                {
+                    arguments.AddRange(["--auth-token-ttl", ttl.ToString(CultureInfo.InvariantCulture)]);
+                }
+
+                arguments.AddRange(options.ExtraArguments);
+                members.Add(new EtcdMember(
+                    names[i], clientUrl, peerUrls[i], metricsUrl, dataDirectory, arguments, options.StartTimeout));
+            }
+
+            return new EtcdCluster(options, directory, members, certificates);
+        }
+        catch
+        {
+            ScratchDirectory.Delete(directory);
+            throw;
+        }
+    }
+
+    private List<string> GlobalFlags(IEnumerable<string> endpoints, string[] args)
+    {
+        List<string> flags =
+        [
+            "--endpoints=" + string.Join(',', endpoints),
+            "--dial-timeout=5s",
+            "--command-timeout=15s",
+        ];
+        if (Certificates is not null)
+        {
+            flags.Add("--cacert=" + Certificates.CaCertificateFile);
+            if (_options.ClientCertAuth)
+            {
+                flags.Add("--cert=" + Certificates.ClientCertificateFile);
+                flags.Add("--key=" + Certificates.ClientKeyFile);
+            }
+        }
+
+        if (_rootPassword is not null && !args.Any(a => a == "--user" || a.StartsWith("--user=", StringComparison.Ordinal)))
+        {
+            flags.Add("--user=root:" + _rootPassword);
+        }
+
+        return flags;
+    }
+}
