@@ -86,8 +86,8 @@ public sealed class EtcdCluster : IAsyncDisposable
 
     /// <summary>
     /// Runs etcdctl (API v3) against every running, unpaused member, adding <c>--endpoints</c>, timeouts, the TLS
-    /// files and, once auth is enabled, <c>--user=root:...</c> (unless <paramref name="args"/> has its own <c>--user</c>).
-    /// Returns standard output.
+    /// files and, once auth is enabled, <c>--user=root:...</c>. An <c>--endpoints=</c> or <c>--user=</c> in
+    /// <paramref name="args"/> replaces the default one. Returns standard output.
     /// </summary>
     /// <exception cref="EtcdctlException">etcdctl failed (the message holds its stderr) or ran longer than 30 s.</exception>
     public Task<string> EtcdctlAsync(params string[] args) => EtcdctlWithInputAsync(null, args);
@@ -101,17 +101,13 @@ public sealed class EtcdCluster : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(args);
         var endpoints = Members.Where(m => m.IsRunning && !m.IsPaused).Select(m => m.ClientUrl).ToList();
-        if (endpoints.Count == 0)
+        if (endpoints.Count == 0 && !HasFlag(args, "--endpoints"))
         {
             throw new InvalidOperationException("No etcd member is running and unpaused; etcdctl has nothing to talk to.");
         }
 
         return EtcdctlRunner.RunAsync(stdin, [.. GlobalFlags(endpoints, args), .. args]);
     }
-
-    /// <summary>The flags <see cref="EtcdctlAsync"/> adds for these endpoints (for running etcdctl yourself).</summary>
-    public IReadOnlyList<string> EtcdctlFlags(params string[] endpoints) =>
-        GlobalFlags(endpoints.Length > 0 ? endpoints : ClientUrls, []);
 
     /// <summary>Writes <paramref name="value"/> at <paramref name="key"/> through etcdctl.</summary>
     public Task PutAsync(string key, string value)
@@ -139,7 +135,7 @@ public sealed class EtcdCluster : IAsyncDisposable
     /// <summary>The cluster's current revision.</summary>
     public async Task<long> GetRevisionAsync()
     {
-        using var json = JsonDocument.Parse(await EtcdctlAsync("get", "-w", "json", "--count-only", "--", "etcd-testing/revision"));
+        using var json = JsonDocument.Parse(await EtcdctlAsync("get", "-w", "json", "--", "etcd-testing/revision"));
         return json.RootElement.GetProperty("header").GetProperty("revision").GetInt64();
     }
 
@@ -178,17 +174,52 @@ public sealed class EtcdCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every running, unpaused member reports healthy (which means it sees an elected leader),
-    /// bounded by <see cref="EtcdClusterOptions.StartTimeout"/>.
+    /// Waits until every running, unpaused member reports healthy (it sees a leader and serves a quorum read) and
+    /// exactly one of them claims to be the leader, bounded by <see cref="EtcdClusterOptions.StartTimeout"/>. After a
+    /// kill or pause of the leader this waits for the new election, so a following write does not fail with
+    /// "leader changed"; after a resume it waits until the old leader has stepped down.
     /// </summary>
     /// <exception cref="TimeoutException">Not healthy in time (the message holds the members' logs).</exception>
     /// <exception cref="InvalidOperationException">A member exited while waiting.</exception>
-    public Task WaitHealthyAsync(CancellationToken cancellationToken = default)
+    public async Task WaitHealthyAsync(CancellationToken cancellationToken = default)
     {
         var deadline = DateTime.UtcNow + _options.StartTimeout;
-        return Task.WhenAll(Members
-            .Where(m => m.IsRunning && !m.IsPaused)
-            .Select(m => m.WaitHealthyAsync(deadline, cancellationToken)));
+        while (true)
+        {
+            var members = Members.Where(m => m.IsRunning && !m.IsPaused).ToList();
+            await Task.WhenAll(members.Select(m => m.WaitHealthyAsync(deadline, cancellationToken)));
+            var claims = await Task.WhenAll(members.Select(m => HealthProbe.IsLeaderAsync(m.MetricsUrl, cancellationToken)));
+            if (claims.Count(c => c == true) == 1)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                var leaders = string.Join(", ", members.Select((m, i) => $"{m.Name}: {claims[i]?.ToString() ?? "no answer"}"));
+                var logs = string.Join('\n', members.Select(m => $"{m.Name}:\n{m.LastLogLines(15)}"));
+                throw new TimeoutException(
+                    $"The etcd members did not agree on one leader in time (is leader? {leaders}).\nLast log lines:\n{logs}");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>Waits until the cluster is healthy (see <see cref="WaitHealthyAsync"/>) and returns the leader.</summary>
+    public async Task<EtcdMember> GetLeaderAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            await WaitHealthyAsync(cancellationToken);
+            foreach (var member in Members.Where(m => m.IsRunning && !m.IsPaused))
+            {
+                if (await HealthProbe.IsLeaderAsync(member.MetricsUrl, cancellationToken) == true)
+                {
+                    return member;
+                }
+            }
+        }
     }
 
     /// <summary>Kills every member with SIGKILL, waits for them to exit and deletes their data and the certificates.</summary>
@@ -276,12 +307,12 @@ public sealed class EtcdCluster : IAsyncDisposable
 
     private List<string> GlobalFlags(IEnumerable<string> endpoints, string[] args)
     {
-        List<string> flags =
-        [
-            "--endpoints=" + string.Join(',', endpoints),
-            "--dial-timeout=5s",
-            "--command-timeout=15s",
-        ];
+        List<string> flags = ["--dial-timeout=5s", "--command-timeout=15s"];
+        if (!HasFlag(args, "--endpoints"))
+        {
+            flags.Add("--endpoints=" + string.Join(',', endpoints));
+        }
+
         if (Certificates is not null)
         {
             flags.Add("--cacert=" + Certificates.CaCertificateFile);
@@ -292,11 +323,14 @@ public sealed class EtcdCluster : IAsyncDisposable
             }
         }
 
-        if (_rootPassword is not null && !args.Any(a => a == "--user" || a.StartsWith("--user=", StringComparison.Ordinal)))
+        if (_rootPassword is not null && !HasFlag(args, "--user"))
         {
             flags.Add("--user=root:" + _rootPassword);
         }
 
         return flags;
     }
+
+    private static bool HasFlag(string[] args, string flag) =>
+        args.TakeWhile(a => a != "--").Any(a => a == flag || a.StartsWith(flag + "=", StringComparison.Ordinal));
 }

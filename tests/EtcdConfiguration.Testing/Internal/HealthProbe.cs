@@ -32,4 +32,34 @@ internal static class HealthProbe
             return $"/health answered something that is not JSON: {exception.Message}";
         }
     }
+
+    /// <summary>
+    /// Whether the member believes it is the leader (metric <c>etcd_server_is_leader</c>), or null when the metrics
+    /// do not answer.
+    /// </summary>
+    public static async Task<bool?> IsLeaderAsync(string metricsUrl, CancellationToken cancellationToken)
+    {
+        const string Metric = "etcd_server_is_leader ";
+        try
+        {
+            var metrics = await _http.GetStringAsync(new Uri(metricsUrl + "/metrics"), cancellationToken);
+            foreach (var line in metrics.AsSpan().EnumerateLines())
+            {
+                if (line.StartsWith(Metric, StringComparison.Ordinal))
+                {
+                    return line[Metric.Length..].Trim() is "1";
+                }
+            }
+
+            return null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
 }

@@ -30,8 +30,9 @@ internal static class ProcessLauncher
             {
                 result.SetResult(start());
             }
-            catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+            catch (Exception exception)
             {
+                // Handed to the caller: an exception escaping this thread would end the test host.
                 result.SetException(exception);
             }
         });

@@ -54,6 +54,19 @@ internal static partial class UnixSignals
         }
     }
 
+    /// <summary>The command name in /proc/&lt;pid&gt;/comm (what the process exec'd last), or null when it is gone.</summary>
+    public static string? ProcessName(int processId)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{processId}/comm").TrimEnd('\n');
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return null;
+        }
+    }
+
     // The command name in parentheses may itself contain spaces or parentheses; the state follows the last ')'.
     private static char ProcessState(string stat) => stat[stat.LastIndexOf(')') + 2];
 
