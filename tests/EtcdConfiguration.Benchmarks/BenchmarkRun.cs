@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace EtcdConfiguration.Benchmarks;
 
@@ -11,6 +12,12 @@ namespace EtcdConfiguration.Benchmarks;
 internal static class BenchmarkRun
 {
     private const string ChartFile = "propagation-cdf.png";
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -60,7 +67,7 @@ internal static class BenchmarkRun
         await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "benchmarks.md"), ReportWriter.Render(results, checks, ChartFile));
         await File.WriteAllTextAsync(
             Path.Combine(settings.OutputDirectory, "benchmark-results.json"),
-            JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }) + "\n");
+            JsonSerializer.Serialize(results, JsonOptions) + "\n");
 
         foreach (var check in checks)
         {

@@ -11,7 +11,7 @@ internal sealed record MachineInfo(int Cores, string Cpu, double MemoryGiB, stri
     public static async Task<MachineInfo> ReadAsync() => new(
         Environment.ProcessorCount,
         FirstValue("/proc/cpuinfo", "model name", ':') ?? RuntimeInformation.ProcessArchitecture.ToString(),
-        MemoryGiB(),
+        ReadMemoryGiB(),
         FirstValue("/etc/os-release", "PRETTY_NAME", '=')?.Trim('"') ?? RuntimeInformation.OSDescription,
         Environment.OSVersion.Version.ToString(),
         RuntimeInformation.FrameworkDescription,
@@ -24,7 +24,7 @@ internal sealed record MachineInfo(int Cores, string Cpu, double MemoryGiB, stri
     public static double LoadAverageOneMinute() =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
-    private static double MemoryGiB()
+    private static double ReadMemoryGiB()
     {
         var kib = FirstValue("/proc/meminfo", "MemTotal", ':')?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
         return kib is null ? double.NaN : double.Parse(kib, CultureInfo.InvariantCulture) / (1024 * 1024);
