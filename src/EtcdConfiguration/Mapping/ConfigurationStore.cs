@@ -177,6 +177,12 @@ internal sealed partial class ConfigurationStore : IDisposable
         ArgumentNullException.ThrowIfNull(entries);
         lock (_writeGate)
         {
+            if (_slots.Count == 0 && _contributors.Count == 0
+                && entries is IReadOnlyList<EtcdKeyChange> listing && IsStrictlyAscending(listing))
+            {
+                return LoadIntoEmpty(listing);
+            }
+
             var wanted = new Dictionary<string, EtcdKeyChange>(StringComparer.Ordinal);
             foreach (var entry in entries)
             {
@@ -222,6 +228,21 @@ internal sealed partial class ConfigurationStore : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _lock.Dispose();
+
+    // A listing from etcd comes sorted by key; strictly ascending keys are distinct, which the first load relies on.
+    private static bool IsStrictlyAscending(IReadOnlyList<EtcdKeyChange> listing)
+    {
+        for (int i = 0; i < listing.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(listing[i].EtcdKey, nameof(listing));
+            if (i > 0 && string.CompareOrdinal(listing[i - 1].EtcdKey, listing[i].EtcdKey) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static string Segment(string key, int start)
     {
