@@ -32,6 +32,17 @@ internal static class JsonValueFlattener
 
     private static readonly string s_delimiter = ConfigurationPath.KeyDelimiter;
 
+    // Property names up to this many chars are joined to their parent's path without a string of their own.
+    private const int StackNameChars = 128;
+
+    // Scratch space reused by every call on a thread (there is no recursion and no callback), so flattening a value
+    // allocates its pairs and nothing else: at startup every key's value passes through here.
+    [ThreadStatic]
+    private static PairCollector? t_output;
+
+    [ThreadStatic]
+    private static Frame[]? t_frames;
+
     /// <summary>
     /// Flattens the JSON document in <paramref name="json"/> (valid UTF-8, no byte order mark) beneath
     /// <paramref name="path"/>; at the root path <c>""</c> the document must be an object or array.
@@ -43,8 +54,8 @@ internal static class JsonValueFlattener
         [NotNullWhen(false)] out DecodeError? error)
     {
         pairs = null;
-        var output = new PairCollector();
-        var frames = new Frame[8];
+        var output = t_output ??= new PairCollector();
+        var frames = t_frames ??= new Frame[8];
         int depth = 0;
         string? propertyPath = null;
         DecodeError? duplicate = null;
@@ -69,6 +80,7 @@ internal static class JsonValueFlattener
                         if (depth == frames.Length)
                         {
                             Array.Resize(ref frames, frames.Length * 2);
+                            t_frames = frames;
                         }
 
                         frames[depth++] = new Frame(containerPath, reader.TokenType == JsonTokenType.StartArray);
@@ -87,8 +99,7 @@ internal static class JsonValueFlattener
                     case JsonTokenType.PropertyName:
                         ref var owner = ref frames[depth - 1];
                         owner.IsEmpty = false;
-                        string name = reader.GetString()!;
-                        propertyPath = owner.Path is null ? name : owner.Path + s_delimiter + name;
+                        propertyPath = owner.Path is null ? reader.GetString()! : ChildName(owner.Path, ref reader);
                         break;
 
                     default:
@@ -110,6 +121,16 @@ internal static class JsonValueFlattener
                         break;
                 }
             }
+
+            if (duplicate is not null)
+            {
+                error = duplicate;
+                return false;
+            }
+
+            pairs = output.ToArray();
+            error = null;
+            return true;
         }
         catch (JsonException ex)
         {
@@ -127,16 +148,11 @@ internal static class JsonValueFlattener
                 $"The value is not valid JSON: a string holds an escape that is not valid Unicode (line {LineOf(json, reader.TokenStartIndex) + 1}).");
             return false;
         }
-
-        if (duplicate is not null)
+        finally
         {
-            error = duplicate;
-            return false;
+            output.Clear();
+            Array.Clear(frames);
         }
-
-        pairs = output.ToArray();
-        error = null;
-        return true;
     }
 
     /// <summary>The error for a value at the prefix key that has no configuration key of its own.</summary>
@@ -145,6 +161,20 @@ internal static class JsonValueFlattener
         "The value at the prefix key itself must be a JSON object or array (or empty): a single value there has no configuration key.");
 
     private static string? RootPath(string path) => path.Length == 0 ? null : path;
+
+    // parent + ':' + the property name, unescaped, without first making the name a string of its own.
+    private static string ChildName(string parent, ref Utf8JsonReader reader)
+    {
+        // Unescaped, a name never has more UTF-16 chars than it has bytes.
+        if (reader.HasValueSequence || reader.ValueSpan.Length > StackNameChars)
+        {
+            return parent + s_delimiter + reader.GetString();
+        }
+
+        Span<char> name = stackalloc char[StackNameChars];
+        int length = reader.CopyString(name);
+        return string.Concat(parent, s_delimiter, name[..length]);
+    }
 
     private static string ChildPath(ref Frame parent, string? propertyPath)
     {
@@ -214,6 +244,12 @@ internal static class JsonValueFlattener
         }
 
         public KeyValuePair<string, string?>[] ToArray() => [.. _pairs];
+
+        public void Clear()
+        {
+            _pairs.Clear();
+            _index = null;
+        }
 
         private int IndexOf(string key)
         {
