@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using EtcdConfiguration.Client.Internal;
 using EtcdConfiguration.Client.Tests.Watch;
 using Grpc.Core;
 
@@ -17,13 +16,13 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
         using var client = etcd.CreateClient();
 
         var lease = await client.Lease.GrantAsync(ShortTtl);
-        await etcd.Kv.PutAsync(key, "vanish in 2s", lease.Id);
+        await client.KV.PutAsync(key, "vanish in 2s", new PutOptions { Lease = lease.Id });
 
         Assert.NotEqual(0, lease.Id);
         Assert.Equal(ShortTtl, lease.Ttl);
         Assert.True(lease.Header.Revision > 0);
-        Assert.Equal("vanish in 2s", await etcd.Kv.GetAsync(key));
-        await WaitUntilAsync(async () => await etcd.Kv.GetAsync(key) is null, "the leased key is deleted", seconds: 15);
+        Assert.Equal(lease.Id, (await client.KV.GetAsync(key)).Kvs[0].Lease);
+        await WaitUntilAsync(async () => (await client.KV.GetAsync(key)).Kvs.Count == 0, "the leased key is deleted", seconds: 15);
         Assert.Equal(-1, (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl);
     }
 
@@ -145,12 +144,11 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
         await WaitUntilAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl == -1, "the lease expires", seconds: 15);
 
         var once = await Assert.ThrowsAsync<EtcdLeaseNotFoundException>(() => client.Lease.KeepAliveOnceAsync(lease.Id));
-        var put = await Assert.ThrowsAsync<RpcException>(() => etcd.Kv.PutAsync(key, "v", lease.Id));
-        var translated = EtcdErrorTranslator.Translate(put, "KV.Put", etcd.Kv.Url, null, lease.Id);
+        var put = await Assert.ThrowsAsync<EtcdLeaseNotFoundException>(() => client.KV.PutAsync(key, "v", new PutOptions { Lease = lease.Id }));
 
         Assert.Equal(lease.Id, once.LeaseId);
-        var notFound = Assert.IsType<EtcdLeaseNotFoundException>(translated);
-        Assert.Equal(lease.Id, notFound.LeaseId);
+        Assert.Equal(lease.Id, put.LeaseId);
+        Assert.Empty((await client.KV.GetAsync(key)).Kvs);
     }
 
     [Fact]
