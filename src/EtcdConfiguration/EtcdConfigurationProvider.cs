@@ -244,11 +244,6 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                         skipped.Add((KeyValueDecoder.KeyText(kv), failure));
                     }
                 }
-
-                if (response.IsProgressNotify)
-                {
-                    reached = Math.Max(reached, response.Header.Revision);
-                }
             }
 
             result = changes.Count == 0 ? ApplyResult.Unchanged : _store.Apply(changes);
