@@ -11,6 +11,9 @@ internal sealed partial class ConfigurationStore
     // allocates nothing, and only large ones through a set.
     private const int ScannedContribution = 8;
 
+    // Parent paths whose child keys are remembered at once; past this the memory starts afresh.
+    private const int ChildKeyCacheLimit = 256;
+
     private static readonly char s_delimiter = ConfigurationPath.KeyDelimiter[0];
 
     // Called with the write gate held: nothing else mutates, so reading the state needs no lock.
@@ -57,6 +60,11 @@ internal sealed partial class ConfigurationStore
                     Contribute(change.EtcdKey, change.SegmentCount, pairs, batch);
                 }
             }
+
+            if (ChangesKeySet(batch))
+            {
+                ForgetChildKeys();
+            }
         }
         finally
         {
@@ -86,6 +94,7 @@ internal sealed partial class ConfigurationStore
         _lock.EnterWriteLock();
         try
         {
+            ForgetChildKeys();
             _slots.EnsureCapacity(pairCount);
             _contributors.EnsureCapacity(complexCount);
             foreach (var change in listing)
@@ -379,6 +388,21 @@ internal sealed partial class ConfigurationStore
                     ? new SlotImage(true, slotKey, slot.Value)
                     : new SlotImage(false, null, null));
         }
+    }
+
+    // Whether the batch added, removed or respelled a configuration key (a change of values only does not).
+    private bool ChangesKeySet(Batch batch)
+    {
+        foreach (var (key, before) in batch.Before)
+        {
+            bool exists = _slotsBySpan.TryGetValue(key, out string? slotKey, out _);
+            if (exists != before.Exists || (exists && !string.Equals(slotKey, before.Key, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private ApplyResult Summarise(Batch batch)
