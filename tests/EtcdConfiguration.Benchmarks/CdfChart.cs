@@ -13,7 +13,8 @@ internal static class CdfChart
         var plot = new Plot();
         var series = new (string Name, IReadOnlyList<double> Samples, Color Color)[]
         {
-            ("provider → IOptionsMonitor.OnChange", result.ProviderSamples, Colors.Crimson),
+            ("provider → reload token", result.ReloadTokenSamples, Colors.Crimson),
+            ("provider → IOptionsMonitor.OnChange (options rebound)", result.OnChangeSamples, Colors.Purple),
             ("our client's raw watch (floor)", result.OurWatchSamples, Colors.SteelBlue),
             ("dotnet-etcd raw watch", result.PeerWatchSamples, Colors.DarkOrange),
         };

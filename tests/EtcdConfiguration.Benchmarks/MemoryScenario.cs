@@ -1,14 +1,12 @@
 using System.Globalization;
-using System.Text;
-using Microsoft.Extensions.Configuration;
 
 namespace EtcdConfiguration.Benchmarks;
 
 /// <summary>
-/// Retained memory: the managed heap after a full collection, before and after building a configuration that
-/// is then held alive, divided by the number of etcd keys. The provider's figure includes its client, its
-/// connection and its running watch; the JSON file provider holds the same content read from a file; the
-/// dotnet-etcd figure is the hand-built dictionary alone (its client closed).
+/// Retained memory per etcd key: each configuration is built in a child process of its own (see
+/// <see cref="RetainedMemoryProbe"/>) and the managed heap it holds is divided by the number of etcd keys. The
+/// provider's figure includes its client, its connection and its running watch; the JSON file provider holds
+/// the same content read from a file; the dotnet-etcd figure is the hand-built dictionary alone (client closed).
 /// </summary>
 internal static class MemoryScenario
 {
@@ -18,15 +16,15 @@ internal static class MemoryScenario
         foreach (var keys in context.Settings.MemorySizes)
         {
             var data = await context.DataSetAsync(string.Create(CultureInfo.InvariantCulture, $"n{keys}"), keys);
-            var jsonFile = context.JsonFileOf(data);
+            var etcd = context.Endpoint + "|" + data.Prefix;
             var provider = new List<double>();
             var json = new List<double>();
             var peer = new List<double>();
             for (var repetition = 0; repetition < context.Settings.MemoryRepetitions; repetition++)
             {
-                provider.Add(await RetainedPerKeyAsync(keys, () => Task.FromResult<object>(new ConfigurationBuilder().AddEtcd(context.Endpoint, data.Prefix).Build())));
-                json.Add(await RetainedPerKeyAsync(keys, () => Task.FromResult<object>(new ConfigurationBuilder().AddJsonFile(jsonFile, optional: false, reloadOnChange: false).Build())));
-                peer.Add(await RetainedPerKeyAsync(keys, () => PeerDictionaryAsync(context, data)));
+                provider.Add(await RetainedMemoryProbe.MeasureAsync(RetainedMemoryProbe.Provider, etcd) / (double)keys);
+                json.Add(await RetainedMemoryProbe.MeasureAsync(RetainedMemoryProbe.JsonFile, context.JsonFileOf(data)) / (double)keys);
+                peer.Add(await RetainedMemoryProbe.MeasureAsync(RetainedMemoryProbe.Peer, etcd) / (double)keys);
             }
 
             var row = new MemoryRow(keys, Summary.Of(provider), Summary.Of(json), Summary.Of(peer));
@@ -37,32 +35,5 @@ internal static class MemoryScenario
         }
 
         return rows;
-    }
-
-    private static async Task<double> RetainedPerKeyAsync(int keys, Func<Task<object>> build)
-    {
-        Meter.Settle();
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        var built = await build();
-        // Let background start-up (the provider's watch) finish, so its steady state is what is counted.
-        await Task.Delay(200);
-        var after = GC.GetTotalMemory(forceFullCollection: true);
-        GC.KeepAlive(built);
-        Owned.Release(built);
-        return (after - before) / (double)keys;
-    }
-
-    private static async Task<object> PeerDictionaryAsync(BenchContext context, DataSet data)
-    {
-        using var peer = context.NewPeer();
-        var response = await peer.GetRangeAsync(data.Prefix);
-        var prefixLength = Encoding.UTF8.GetByteCount(data.Prefix);
-        var result = HandFlattener.NewData();
-        foreach (var kv in response.Kvs)
-        {
-            HandFlattener.Add(result, prefixLength, kv.Key.Span, kv.Value.Memory);
-        }
-
-        return result;
     }
 }

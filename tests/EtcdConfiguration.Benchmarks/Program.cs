@@ -1,3 +1,5 @@
 using EtcdConfiguration.Benchmarks;
 
-return await BenchmarkRun.RunAsync(args);
+return args.Length > 0 && args[0] == RetainedMemoryProbe.Flag
+    ? await RetainedMemoryProbe.RunChildAsync(args)
+    : await BenchmarkRun.RunAsync(args);

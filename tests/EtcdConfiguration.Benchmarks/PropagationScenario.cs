@@ -4,13 +4,15 @@ using EtcdConfiguration.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace EtcdConfiguration.Benchmarks;
 
 /// <summary>
-/// One write, then the time until the app sees it: the provider's <c>IOptionsMonitor.OnChange</c> (10,000 keys
-/// loaded), our client's bare watch and dotnet-etcd's bare watch on prefixes of their own. Writes are sequential
-/// and rotate among the three, so each pays the same write path and the same machine state.
+/// One write, then the time until the app is told: the provider's reload token (10,000 keys loaded), another
+/// provider through <c>IOptionsMonitor.OnChange</c> (10,000 keys loaded, the options rebound on every reload), our
+/// client's bare watch and dotnet-etcd's bare watch, each on a prefix of its own. Writes are sequential and rotate
+/// among the four, so each pays the same write path and the same machine state.
 /// </summary>
 internal static class PropagationScenario
 {
@@ -20,16 +22,21 @@ internal static class PropagationScenario
     {
         var settings = context.Settings;
         var data = await context.DataSetAsync("prop", settings.PropagationKeys);
+        var tokenData = await context.DataSetAsync("prop-token", settings.PropagationKeys);
         const string ourPrefix = "/bench/watch-ours/";
         const string peerPrefix = "/bench/watch-peer/";
+
+        using var tokenRoot = (ConfigurationRoot)new ConfigurationBuilder().AddEtcd(context.Endpoint, tokenData.Prefix).Build();
+        var tokenProbe = new ArrivalProbe();
+        using var tokenSubscription = ChangeToken.OnChange(tokenRoot.GetReloadToken, tokenProbe.Hit);
 
         var root = new ConfigurationBuilder().AddEtcd(context.Endpoint, data.Prefix).Build();
         var services = new ServiceCollection();
         services.Configure<BenchItemOptions>(root.GetSection(DataSet.ConfigurationPath(0)));
         await using var serviceProvider = services.BuildServiceProvider();
         var monitor = serviceProvider.GetRequiredService<IOptionsMonitor<BenchItemOptions>>();
-        var providerProbe = new ArrivalProbe();
-        using var subscription = monitor.OnChange((_, _) => providerProbe.Hit());
+        var changeProbe = new ArrivalProbe();
+        using var subscription = monitor.OnChange((_, _) => changeProbe.Hit());
 
         using var stop = new CancellationTokenSource();
         using var ourClient = context.NewClient();
@@ -48,7 +55,8 @@ internal static class PropagationScenario
 
         var targets = new (ArrivalProbe Probe, string Key, List<double> Samples)[]
         {
-            (providerProbe, data.Key(0), []),
+            (tokenProbe, tokenData.Key(0), []),
+            (changeProbe, data.Key(0), []),
             (ourProbe, ourPrefix + "S0000/K00", []),
             (peerProbe, peerPrefix + "S0000/K00", []),
         };
@@ -68,7 +76,7 @@ internal static class PropagationScenario
                     samples.Add(latency);
                 }
 
-                if (target == 0 && monitor.CurrentValue.Name != tag + "-000000")
+                if (target == 1 && monitor.CurrentValue.Name != tag + "-000000")
                 {
                     staleReads++;
                 }
@@ -85,13 +93,15 @@ internal static class PropagationScenario
             Summary.Of(targets[0].Samples),
             Summary.Of(targets[1].Samples),
             Summary.Of(targets[2].Samples),
+            Summary.Of(targets[3].Samples),
             staleReads,
             targets[0].Samples,
             targets[1].Samples,
-            targets[2].Samples);
+            targets[2].Samples,
+            targets[3].Samples);
         BenchContext.Log(string.Create(
             CultureInfo.InvariantCulture,
-            $"propagation: provider p50 {result.Provider.Median:0.000} ms p99 {result.Provider.P99:0.000} ms; our watch p50 {result.OurWatch.Median:0.000} p99 {result.OurWatch.P99:0.000}; dotnet-etcd watch p50 {result.PeerWatch.Median:0.000} p99 {result.PeerWatch.P99:0.000}"));
+            $"propagation p50/p99 ms: reload token {result.ReloadToken.Median:0.000}/{result.ReloadToken.P99:0.000}, OnChange {result.OnChange.Median:0.000}/{result.OnChange.P99:0.000}, our watch {result.OurWatch.Median:0.000}/{result.OurWatch.P99:0.000}, dotnet-etcd watch {result.PeerWatch.Median:0.000}/{result.PeerWatch.P99:0.000}"));
         return (result, (IDisposable)root);
     }
 
