@@ -27,16 +27,23 @@ internal sealed class PrefixSnapshotReader(EtcdClient client, ReadOnlyMemory<byt
     /// <summary>Reads the snapshot, handing each page's key-values to <paramref name="onPage"/>; returns its revision.</summary>
     public async Task<long> ReadAsync(Action<IReadOnlyList<KeyValue>> onPage, CancellationToken cancellationToken)
     {
+        // A page that had to shrink sets the most any later page asks for.
+        var requested = DefaultPageSize;
         var ceiling = MaxPageSize;
-        var (page, limit) = await FetchAsync(prefix, 0, DefaultPageSize, cancellationToken);
-        ceiling = Math.Min(ceiling, limit);
+        var (page, limit) = await FetchAsync(prefix, 0, requested, cancellationToken);
         var revision = page.Header.Revision;
         while (true)
         {
+            if (limit < requested)
+            {
+                ceiling = Math.Min(ceiling, limit);
+            }
+
             Task<(GetResponse Page, int Limit)>? next = null;
             if (page.More && page.Kvs.Count > 0)
             {
-                next = FetchAsync(NextKey(page.Kvs[^1].KeyBytes), revision, NextLimit(page.Kvs, ceiling), cancellationToken);
+                requested = NextLimit(page.Kvs, ceiling);
+                next = FetchAsync(NextKey(page.Kvs[^1].KeyBytes), revision, requested, cancellationToken);
             }
 
             try
@@ -56,7 +63,6 @@ internal sealed class PrefixSnapshotReader(EtcdClient client, ReadOnlyMemory<byt
             }
 
             (page, limit) = await next;
-            ceiling = Math.Min(ceiling, limit);
         }
     }
 

@@ -15,11 +15,11 @@ public sealed class PrefixSnapshotReaderTests
         await using var cluster = await EtcdCluster.StartAsync();
         using var client = new EtcdClient(cluster.Endpoints);
         var mapper = new KeyMapper("/snap/");
-        // Small values make the later pages large (by count); a run of 300 KB values makes them shrink (by bytes).
-        const int Count = 4500;
+        // Small values make the second page large (by count); its run of 300 KB values makes the next ones shrink (by bytes).
+        const int Count = 14_000;
         var big = new string('v', 300 * 1024);
         await Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-            await client.KV.PutAsync(Key(i), i is >= 3000 and < 3020 ? big : i.ToString(CultureInfo.InvariantCulture), cancellationToken: ct));
+            await client.KV.PutAsync(Key(i), i is >= 2000 and < 2030 ? big : i.ToString(CultureInfo.InvariantCulture), cancellationToken: ct));
         await client.KV.PutAsync("/snapshot-neighbour", "outside the prefix");
 
         // A writer keeps changing the prefix while it is read: the snapshot must be etcd's state at one revision.
