@@ -16,7 +16,8 @@ internal sealed class PrefixSnapshotReader(EtcdClient client, ReadOnlyMemory<byt
 
     /// <summary>
     /// What later pages aim at, in key and value bytes, judged from the page before: far below gRPC's 4 MiB, yet
-    /// few pages. etcd 3.4 walks the whole rest of the range for every page (to count it), so the number of
+    /// few pages. Pages at most double, so a small prefix still comes in a few pages whose decoding overlaps the
+    /// reading of the next. etcd 3.4 walks the whole rest of the range for every page (to count it), so the number of
     /// pages, not only their size, sets the cost of a large prefix.
     /// </summary>
     public const int TargetPageBytes = 1024 * 1024;
@@ -42,7 +43,7 @@ internal sealed class PrefixSnapshotReader(EtcdClient client, ReadOnlyMemory<byt
             Task<(GetResponse Page, int Limit)>? next = null;
             if (page.More && page.Kvs.Count > 0)
             {
-                requested = NextLimit(page.Kvs, ceiling);
+                requested = NextLimit(page.Kvs, Math.Min(ceiling, requested * 2));
                 next = FetchAsync(NextKey(page.Kvs[^1].KeyBytes), revision, requested, cancellationToken);
             }
 
