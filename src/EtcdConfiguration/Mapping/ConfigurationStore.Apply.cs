@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 
 namespace EtcdConfiguration;
@@ -77,6 +78,7 @@ internal sealed partial class ConfigurationStore
     // The first load into an empty store: there is nothing to withdraw or compare with, so the pairs go straight in
     // without the before-images a batch keeps (at startup those cost more than the data itself). The etcd keys are
     // distinct (the caller checked that they ascend). Validation comes first, so a bad entry applies nothing.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ApplyResult LoadIntoEmpty(IReadOnlyList<EtcdKeyChange> listing)
     {
         int pairCount = 0;
@@ -124,6 +126,7 @@ internal sealed partial class ConfigurationStore
             : new ApplyResult(_slots.Count > 0, conflicts is null ? [] : [.. conflicts.Values]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Validate(EtcdKeyChange change)
     {
         if (change.SegmentCount < 0)
@@ -174,6 +177,7 @@ internal sealed partial class ConfigurationStore
                 : default;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AppearsBefore(IReadOnlyList<KeyValuePair<string, string?>> pairs, int index)
     {
         for (int j = 0; j < index; j++)
@@ -278,6 +282,7 @@ internal sealed partial class ConfigurationStore
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Contribute(string etcdKey, int segmentCount, IReadOnlyList<KeyValuePair<string, string?>> pairs, Batch? batch)
     {
         if (pairs.Count == 1 && IsPlain(etcdKey, segmentCount, pairs[0].Key))
@@ -378,6 +383,7 @@ internal sealed partial class ConfigurationStore
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Touch(string key, Batch? batch)
     {
         if (batch is not null && !batch.Before.ContainsKey(key))
@@ -450,6 +456,7 @@ internal sealed partial class ConfigurationStore
 
     // A plain etcd key gives one pair, at the path that is its rest with '/' read as ':', with no empty segment
     // lost on the way: then the etcd key can be rebuilt from the path and need not be stored.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool IsPlain(string etcdKey, int segmentCount, string path)
     {
         if (path.Length == 0

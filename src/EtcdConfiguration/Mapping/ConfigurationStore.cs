@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 
 namespace EtcdConfiguration;
@@ -245,6 +246,7 @@ internal sealed partial class ConfigurationStore : IDisposable
     public void Dispose() => _lock.Dispose();
 
     // A listing from etcd comes sorted by key; strictly ascending keys are distinct, which the first load relies on.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsStrictlyAscending(IReadOnlyList<EtcdKeyChange> listing)
     {
         for (int i = 0; i < listing.Count; i++)

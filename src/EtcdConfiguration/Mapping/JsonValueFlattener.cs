@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
@@ -47,6 +48,7 @@ internal static class JsonValueFlattener
     /// Flattens the JSON document in <paramref name="json"/> (valid UTF-8, no byte order mark) beneath
     /// <paramref name="path"/>; at the root path <c>""</c> the document must be an object or array.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryFlatten(
         ReadOnlySpan<byte> json,
         string path,
@@ -163,6 +165,7 @@ internal static class JsonValueFlattener
     private static string? RootPath(string path) => path.Length == 0 ? null : path;
 
     // parent + ':' + the property name, unescaped, without first making the name a string of its own.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string ChildName(string parent, ref Utf8JsonReader reader)
     {
         // Unescaped, a name never has more UTF-16 chars than it has bytes.
@@ -176,6 +179,7 @@ internal static class JsonValueFlattener
         return string.Concat(parent, s_delimiter, name[..length]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string ChildPath(ref Frame parent, string? propertyPath)
     {
         if (!parent.IsArray)
@@ -188,6 +192,7 @@ internal static class JsonValueFlattener
         return parent.Path is null ? index : parent.Path + s_delimiter + index;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? ScalarText(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.String => reader.GetString(),
@@ -218,6 +223,7 @@ internal static class JsonValueFlattener
         private readonly List<KeyValuePair<string, string?>> _pairs = [];
         private Dictionary<string, int>? _index;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TryAdd(string key, string? value)
         {
             if (IndexOf(key) >= 0)
@@ -230,6 +236,7 @@ internal static class JsonValueFlattener
         }
 
         // An empty object or array replaces whatever the key holds, keeping the key's first spelling.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Overwrite(string key, string? value)
         {
             int at = IndexOf(key);
@@ -243,14 +250,17 @@ internal static class JsonValueFlattener
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public KeyValuePair<string, string?>[] ToArray() => [.. _pairs];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Clear()
         {
             _pairs.Clear();
             _index = null;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int IndexOf(string key)
         {
             if (_index is not null)
@@ -269,6 +279,7 @@ internal static class JsonValueFlattener
             return -1;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Append(string key, string? value)
         {
             if (_index is null && _pairs.Count == ScanLimit)
