@@ -141,6 +141,7 @@ internal sealed class EtcdSyncLoop
         }
 
         _provider.ReportFailure(failure, key: null);
+        _provider.OnSyncFailure(failure, duringSnapshot: _needsSnapshot);
         _provider.Logger.LogWarning(
             "Keeping the configuration of '{Prefix}' at revision {Revision}: {Reason} Retrying in {Delay} ms.",
             _provider.Mapper.Prefix,
