@@ -257,11 +257,6 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
                         skipped.Add((KeyValueDecoder.KeyText(kv), failure));
                     }
                 }
-
-                if (response.IsProgressNotify)
-                {
-                    reached = Math.Max(reached, response.Header.Revision);
-                }
             }
 
             result = changes.Count == 0 ? ApplyResult.Unchanged : _store.Apply(changes);

@@ -88,7 +88,7 @@ internal sealed class EtcdSyncLoop
             return;
         }
 
-        var options = new WatchOptions { Prefix = true, StartRevision = _provider.Revision + 1, ProgressNotify = true };
+        var options = new WatchOptions { Prefix = true, StartRevision = _provider.Revision + 1 };
         await using var responses = _provider.Client.Watch.WatchAsync(_provider.Mapper.PrefixBytes, options, cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         var batch = new List<WatchResponse>();

@@ -19,7 +19,6 @@ internal sealed class KeyMapper
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly byte[] _prefixBytes;
-    private readonly byte[] _rangeEnd;
 
     /// <summary>Creates a mapper for the keys under <paramref name="prefix"/>.</summary>
     /// <exception cref="ArgumentException">The prefix is empty or not valid Unicode.</exception>
@@ -36,10 +35,7 @@ internal sealed class KeyMapper
             throw new ArgumentException("The etcd key prefix is not valid Unicode text (it contains a lone surrogate).", nameof(prefix), ex);
         }
 
-        // The prefix ends with '/' (0x2F), so the first key past every key under it is the prefix with that
-        // last byte raised by one: no carry is ever needed.
-        _rangeEnd = (byte[])_prefixBytes.Clone();
-        _rangeEnd[^1]++;
+        RangeEnd = EtcdConfiguration.Client.KeyRangeEnd.ForPrefix(_prefixBytes);
     }
 
     /// <summary>The normalised prefix, always ending with <c>/</c>.</summary>
@@ -49,7 +45,7 @@ internal sealed class KeyMapper
     public ReadOnlyMemory<byte> PrefixBytes => _prefixBytes;
 
     /// <summary>The end (exclusive) of the key range holding every key under <see cref="Prefix"/>.</summary>
-    public ReadOnlyMemory<byte> RangeEnd => _rangeEnd;
+    public ReadOnlyMemory<byte> RangeEnd { get; }
 
     /// <summary>
     /// Maps an etcd key to its configuration path.

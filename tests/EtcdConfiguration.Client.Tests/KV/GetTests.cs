@@ -37,6 +37,35 @@ public sealed class GetTests(SingleMemberFixture fixture) : IClassFixture<Single
     }
 
     [Fact]
+    public async Task A_prefix_can_be_read_in_pages_at_one_revision()
+    {
+        var root = SingleMemberFixture.NewPrefix("Pages");
+        var expected = Enumerable.Range(0, 25).Select(i => $"{root}{i:D3}").ToList();
+        foreach (var key in expected)
+        {
+            await _kv.PutAsync(key, "v");
+        }
+
+        var first = await _kv.GetAsync(root, new GetOptions { Prefix = true, Limit = 10 });
+        var seen = first.Kvs.Select(kv => kv.Key).ToList();
+        await _kv.PutAsync(root + "999-after-the-first-page", "not in this snapshot");
+        var more = first.More;
+        var last = first.Kvs[^1];
+        while (more)
+        {
+            byte[] afterLast = [.. last.KeyBytes.Span, 0x00];
+            var page = await _kv.GetAsync(
+                afterLast,
+                new GetOptions { RangeEndBytes = KeyRangeEnd.ForPrefix(root), Limit = 10, Revision = first.Header.Revision });
+            seen.AddRange(page.Kvs.Select(kv => kv.Key));
+            more = page.More;
+            last = page.Kvs[^1];
+        }
+
+        Assert.Equal(expected, seen);
+    }
+
+    [Fact]
     public async Task A_missing_key_gives_no_kvs_and_no_error()
     {
         var response = await _kv.GetAsync(SingleMemberFixture.NewPrefix("Get") + "absent");

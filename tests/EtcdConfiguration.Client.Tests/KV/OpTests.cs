@@ -91,6 +91,7 @@ public sealed class OpTests
         Assert.Equal(rangeEnd, delete.RangeEndBytes.ToArray());
         Assert.Equal(key, compare.KeyBytes.ToArray());
         Assert.Equal(rangeEnd, compare.RangeEndBytes.ToArray());
+        Assert.Equal(rangeEnd, KeyRangeEnd.ForPrefix(prefix).ToArray());
     }
 
     [Fact]
