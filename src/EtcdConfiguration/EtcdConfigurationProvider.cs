@@ -51,6 +51,12 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
         InitializeMonitoring();
     }
 
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the provider reports to, for
+    /// <c>AddMeter</c> in OpenTelemetry or a <see cref="System.Diagnostics.Metrics.MeterListener"/>.
+    /// </summary>
+    public const string MeterName = "EtcdConfiguration";
+
     /// <summary>The source this provider was built from.</summary>
     public EtcdConfigurationSource Source { get; }
 
@@ -273,7 +279,7 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
         var context = new EtcdLoadExceptionContext(this, failure, key);
         if (key is not null)
         {
-            Logger.LogError("{Message}", failure.Message);
+            Logger.LogWarning("{Message}", failure.Message);
         }
 
         try

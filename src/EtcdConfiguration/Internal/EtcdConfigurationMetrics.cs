@@ -16,7 +16,7 @@ namespace EtcdConfiguration.Internal;
 /// </remarks>
 internal static class EtcdConfigurationMetrics
 {
-    public const string MeterName = "EtcdConfiguration";
+    public const string MeterName = EtcdConfigurationProvider.MeterName;
 
     private static readonly Meter Source = new(MeterName, typeof(EtcdConfigurationMetrics).Assembly.GetName().Version?.ToString());
 
