@@ -60,6 +60,9 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
 
     internal KeyMapper Mapper => _mapper;
 
+    /// <summary>The background load-and-watch work; completed when there is none or it has ended.</summary>
+    internal Task BackgroundWork => _syncLoop?.Completion ?? Task.CompletedTask;
+
     internal EtcdClient Client => (_client ??= EtcdClientPool.Acquire(Source)).Client;
 
     /// <summary>

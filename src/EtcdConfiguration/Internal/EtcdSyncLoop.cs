@@ -42,6 +42,9 @@ internal sealed class EtcdSyncLoop
             .Build();
     }
 
+    /// <summary>The background task; completed once the loop has ended (for tests).</summary>
+    public Task Completion => _running ?? Task.CompletedTask;
+
     public void Start(CancellationToken stopping) =>
         _running = Task.Run(() => RunAsync(stopping), CancellationToken.None);
 
