@@ -91,7 +91,8 @@ internal sealed class EtcdSyncLoop
         await using var responses = _provider.Client.Watch.WatchAsync(_provider.Mapper.PrefixBytes, options, cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         var batch = new List<WatchResponse>();
-        var next = responses.MoveNextAsync();
+        // Tasks rather than ValueTasks: each step is checked for completion before it is consumed.
+        var next = responses.MoveNextAsync().AsTask();
         while (await next)
         {
             // Take everything that has already arrived, then apply it as one batch and signal once.
@@ -99,13 +100,13 @@ internal sealed class EtcdSyncLoop
             var ended = false;
             while (true)
             {
-                next = responses.MoveNextAsync();
+                next = responses.MoveNextAsync().AsTask();
                 if (!next.IsCompleted)
                 {
                     break;
                 }
 
-                if (!next.GetAwaiter().GetResult())
+                if (!await next)
                 {
                     ended = true;
                     break;
