@@ -134,7 +134,9 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
         _store.GetChildKeys(Data.Count > 0 ? base.GetChildKeys(earlierKeys, parentPath) : earlierKeys, parentPath);
 
-    /// <summary>Stops the watch and releases the connection. No background work survives it.</summary>
+    /// <summary>
+    /// Stops the watch and releases the connection. No background work survives it; the last values stay readable.
+    /// </summary>
     public void Dispose()
     {
         Dispose(true);
@@ -157,8 +159,10 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         _stopping.Cancel();
         _syncLoop?.Stop();
         _client?.Dispose();
-        _store.Dispose();
         _stopping.Dispose();
+
+        // The store is left undisposed on purpose: the host disposes the configuration at shutdown while other
+        // code may still read it, and reads must keep returning the last values, as with every other provider.
     }
 
     /// <summary>Reads a consistent snapshot of the prefix and makes the data equal to it, signalling a reload if it changed.</summary>
