@@ -65,13 +65,11 @@ for _ in $(seq 150); do before=$(http_get "$app_port" / 2>/dev/null || true); [ 
 echo "Before: $before"
 
 echo "Changing Banner, MaxItems and the NewCheckout flag in one etcd transaction..."
-etcdctl txn >/dev/null <<TXN
-
-put /webapp/Checkout/Banner "Changed live, no restart"
-put /webapp/Checkout/MaxItems 50
-put /webapp/FeatureManagement/NewCheckout true
-
-TXN
+# etcdctl txn reads: compares, a blank line, the ops run on success, a blank line, the ops run on failure.
+printf '\n%s\n%s\n%s\n\n\n' \
+  'put /webapp/Checkout/Banner "Changed live, no restart"' \
+  'put /webapp/Checkout/MaxItems 50' \
+  'put /webapp/FeatureManagement/NewCheckout true' | etcdctl txn >/dev/null
 after=$before
 start=$(date +%s%N)
 for _ in $(seq 200); do

@@ -90,19 +90,34 @@ public sealed class EtcdClient : IDisposable, IAsyncDisposable
         return endpoints.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
     }
 
-    /// <inheritdoc/>
+    /// <summary>Ends the client's watches and keep-alives (their enumerations finish) and closes its connections.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            _ = Watch.CloseAsync();
+            _ = Lease.ShutdownAsync();
             _connection.Dispose();
         }
     }
 
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Ends the client's watches and keep-alives, waits until their background loops have stopped, and closes its
+    /// connections.
+    /// </summary>
+    /// <returns>A task that completes when everything is closed.</returns>
+    public async ValueTask DisposeAsync()
     {
-        Dispose();
-        return ValueTask.CompletedTask;
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            try
+            {
+                await Task.WhenAll(Watch.CloseAsync(), Lease.ShutdownAsync());
+            }
+            finally
+            {
+                _connection.Dispose();
+            }
+        }
     }
 }

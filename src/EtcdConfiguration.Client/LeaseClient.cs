@@ -1,11 +1,209 @@
+using System.Collections.ObjectModel;
+using System.Runtime.CompilerServices;
 using EtcdConfiguration.Client.Internal;
+using Grpc.Core;
 
 namespace EtcdConfiguration.Client;
 
-/// <summary>Lease calls: Grant, Revoke, TimeToLive, Leases, KeepAlive and KeepAliveOnce.</summary>
+/// <summary>
+/// Lease calls: Grant, Revoke, TimeToLive, Leases, KeepAlive and KeepAliveOnce. A key put with a lease is deleted
+/// when the lease expires or is revoked. Every <see cref="KeepAliveAsync"/> of a client shares one background loop
+/// and one gRPC stream, which fails over and reconnects by itself.
+/// </summary>
+/// <example>
+/// <code>
+/// var lease = await client.Lease.GrantAsync(10);
+/// // put "/services/api/1" with lease.Id, then:
+/// await foreach (var renewal in client.Lease.KeepAliveAsync(lease.Id, stopping)) { }
+/// </code>
+/// </example>
 public sealed class LeaseClient
 {
     private readonly EtcdConnection _connection;
+    private readonly LeaseKeepAliver _keepAliver;
 
-    internal LeaseClient(EtcdConnection connection) => _connection = connection;
+    internal LeaseClient(EtcdConnection connection)
+    {
+        _connection = connection;
+        _keepAliver = new LeaseKeepAliver(connection);
+    }
+
+    /// <summary>How many LeaseKeepAlive streams the keep-alive loop has opened so far.</summary>
+    internal int StreamsOpened => _keepAliver.StreamsOpened;
+
+    /// <summary>Grants a new lease.</summary>
+    /// <param name="ttlSeconds">The time to live in seconds; etcd may grant more (its minimum), never less.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The lease's ID and granted TTL.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="ttlSeconds"/> is not positive.</exception>
+    /// <exception cref="EtcdException">The call failed (see the subclasses).</exception>
+    public async Task<LeaseGrantResponse> GrantAsync(long ttlSeconds, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ttlSeconds);
+        var request = new Wire.LeaseGrantRequest { TTL = ttlSeconds };
+        var response = await _connection.UnaryAsync(
+            "Lease.Grant",
+            (channel, options) => channel.Lease.LeaseGrantAsync(request, options),
+            idempotent: false,
+            cancellationToken);
+        if (!string.IsNullOrEmpty(response.Error))
+        {
+            throw new EtcdException($"etcd Lease.Grant of a {ttlSeconds} s lease failed: {response.Error}");
+        }
+
+        return new LeaseGrantResponse(response);
+    }
+
+    /// <summary>
+    /// Revokes a lease: it ends at once and every key attached to it is deleted. Keep-alives of the lease on this
+    /// client end normally.
+    /// </summary>
+    /// <param name="id">The lease's ID.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response header; its revision is the one that deleted the lease's keys.</returns>
+    /// <exception cref="EtcdLeaseNotFoundException">The lease does not exist (it expired or was revoked).</exception>
+    /// <exception cref="EtcdException">The call failed otherwise.</exception>
+    public async Task<ResponseHeader> RevokeAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var request = new Wire.LeaseRevokeRequest { ID = id };
+        var response = await _connection.UnaryAsync(
+            "Lease.Revoke",
+            (channel, options) => channel.Lease.LeaseRevokeAsync(request, options),
+            idempotent: false,
+            cancellationToken,
+            leaseId: id);
+        _keepAliver.Release(id);
+        return ResponseHeader.From(response.Header);
+    }
+
+    /// <summary>Tells how long a lease has left, its granted TTL and, if asked, its keys.</summary>
+    /// <param name="id">The lease's ID.</param>
+    /// <param name="keys">Whether to list the keys attached to the lease.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The lease's state; <see cref="LeaseTimeToLiveResponse.Ttl"/> is -1 when it does not exist (no exception).</returns>
+    /// <exception cref="EtcdException">The call failed.</exception>
+    public async Task<LeaseTimeToLiveResponse> TimeToLiveAsync(long id, bool keys = false, CancellationToken cancellationToken = default)
+    {
+        var request = new Wire.LeaseTimeToLiveRequest { ID = id, Keys = keys };
+        var response = await _connection.UnaryAsync(
+            "Lease.TimeToLive",
+            (channel, options) => channel.Lease.LeaseTimeToLiveAsync(request, options),
+            idempotent: true,
+            cancellationToken,
+            leaseId: id);
+        return new LeaseTimeToLiveResponse(response);
+    }
+
+    /// <summary>Lists every lease of the cluster.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The leases' IDs.</returns>
+    /// <exception cref="EtcdException">The call failed.</exception>
+    public async Task<IReadOnlyList<long>> LeasesAsync(CancellationToken cancellationToken = default)
+    {
+        var response = await _connection.UnaryAsync(
+            "Lease.Leases",
+            static (channel, options) => channel.Lease.LeaseLeasesAsync(new Wire.LeaseLeasesRequest(), options),
+            idempotent: true,
+            cancellationToken);
+        return new ReadOnlyCollection<long>(response.Leases.Select(l => l.ID).ToArray());
+    }
+
+    /// <summary>Renews a lease once, to its whole granted TTL. <see cref="KeepAliveAsync"/> renews for as long as needed.</summary>
+    /// <param name="id">The lease's ID.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The lease's TTL after the renewal.</returns>
+    /// <exception cref="EtcdLeaseNotFoundException">The lease does not exist (it expired or was revoked).</exception>
+    /// <exception cref="EtcdException">The call failed otherwise.</exception>
+    public async Task<LeaseKeepAliveResponse> KeepAliveOnceAsync(long id, CancellationToken cancellationToken = default)
+    {
+        const string operation = "Lease.KeepAliveOnce";
+        var tokenRefreshed = false;
+        for (var attempt = 0; ; attempt++)
+        {
+            var endpoint = _connection.Current;
+            var token = _connection.Auth.CurrentToken;
+            try
+            {
+                var options = await _connection.CreateCallOptionsAsync(endpoint, requireLeader: true, cancellationToken);
+                token = _connection.Auth.CurrentToken;
+                using var call = endpoint.Lease.LeaseKeepAlive(options.WithDeadline(DateTime.UtcNow + _connection.Options.RequestTimeout));
+                await call.RequestStream.WriteAsync(new Wire.LeaseKeepAliveRequest { ID = id }, cancellationToken);
+                await call.RequestStream.CompleteAsync();
+                if (!await call.ResponseStream.MoveNext(cancellationToken))
+                {
+                    throw new RpcException(new Status(StatusCode.Unavailable, $"etcd at {endpoint.Address} closed the keep-alive stream without an answer."));
+                }
+
+                _connection.ReportSuccess(endpoint);
+                var response = call.ResponseStream.Current;
+                if (response.TTL <= 0)
+                {
+                    throw LeaseErrors.NotFound(id, operation, endpoint.Address);
+                }
+
+                return new LeaseKeepAliveResponse(response);
+            }
+            catch (RpcException ex) when (RpcFailure.NeedsNewToken(ex) && !tokenRefreshed)
+            {
+                tokenRefreshed = true;
+                _connection.Auth.Invalidate(token);
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested && RpcFailure.IsTransient(ex) && attempt < _connection.Options.MaxRetries)
+            {
+                if (RpcFailure.ShouldFailOver(ex))
+                {
+                    _connection.ReportFailure(endpoint, ex);
+                }
+
+                await Task.Delay(_connection.Backoff(attempt), cancellationToken);
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw EtcdErrorTranslator.Translate(ex, operation, endpoint.Address, _connection.Auth.Username, id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps a lease alive for as long as the enumeration runs, renewing it about every third of its TTL, and yields
+    /// each renewal. All keep-alives of a client share one background loop and stream, which reconnects by itself.
+    /// </summary>
+    /// <param name="id">The lease's ID.</param>
+    /// <param name="cancellationToken">Stops renewing (the lease then expires after its TTL) and ends the enumeration with an <see cref="OperationCanceledException"/>.</param>
+    /// <returns>
+    /// The renewals (a reader too slow to take them all sees the latest ones). The enumeration ends normally when
+    /// <see cref="CloseAsync"/> or <see cref="RevokeAsync"/> (on this client) or the client's disposal ends it.
+    /// </returns>
+    /// <exception cref="EtcdLeaseNotFoundException">(While enumerating) etcd reports the lease gone: it expired or was revoked.</exception>
+    public IAsyncEnumerable<LeaseKeepAliveResponse> KeepAliveAsync(long id, CancellationToken cancellationToken = default) =>
+        KeepAliveCoreAsync(id, cancellationToken);
+
+    /// <summary>
+    /// Ends every keep-alive of this client (their enumerations finish normally; the leases expire after their
+    /// TTL) and closes the keep-alive stream. Later keep-alives start it again.
+    /// </summary>
+    /// <returns>A task that completes when the loop has stopped.</returns>
+    public Task CloseAsync() => _keepAliver.CloseAsync(dispose: false);
+
+    /// <summary>Ends every keep-alive for good (on client dispose).</summary>
+    internal Task ShutdownAsync() => _keepAliver.CloseAsync(dispose: true);
+
+    private async IAsyncEnumerable<LeaseKeepAliveResponse> KeepAliveCoreAsync(long id, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var reader = _keepAliver.Add(id);
+        try
+        {
+            while (await reader.Reader.WaitToReadAsync(cancellationToken))
+            {
+                while (reader.Reader.TryRead(out var response))
+                {
+                    yield return response;
+                }
+            }
+        }
+        finally
+        {
+            _keepAliver.Remove(id, reader);
+        }
+    }
 }

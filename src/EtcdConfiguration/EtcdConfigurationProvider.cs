@@ -21,7 +21,6 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     private readonly ConfigurationStore _store;
     private readonly Lock _applyGate = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly HashSet<string> _skippedKeys = new(StringComparer.Ordinal);
     private EtcdClientPool.Handle? _client;
     private EtcdSyncLoop? _syncLoop;
     private long _revision;
@@ -182,6 +181,12 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                     }
                     else if (failure is not null)
                     {
+                        if (change.KeepsCurrent)
+                        {
+                            // A key whose value does not decode keeps its last good contribution.
+                            entries.Add(change);
+                        }
+
                         skipped.Add((KeyValueDecoder.KeyText(kv), failure));
                     }
                 }
@@ -196,13 +201,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                 return;
             }
 
-            _skippedKeys.Clear();
-            foreach (var (key, _) in skipped)
-            {
-                _skippedKeys.Add(key);
-            }
-
-            result = _store.ReplaceAll(entries, _skippedKeys);
+            result = _store.ReplaceAll(entries);
             Interlocked.Exchange(ref _revision, revision);
         }
 
@@ -239,20 +238,17 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                     {
                         if (_decoder.TryDelete(kv, out var deletion))
                         {
-                            _skippedKeys.Remove(deletion.EtcdKey);
                             changes.Add(deletion);
                         }
                     }
                     else if (_decoder.TryDecode(kv, out var change, out var failure))
                     {
-                        _skippedKeys.Remove(change.EtcdKey);
                         changes.Add(change);
                     }
                     else if (failure is not null)
                     {
-                        var key = KeyValueDecoder.KeyText(kv);
-                        _skippedKeys.Add(key);
-                        skipped.Add((key, failure));
+                        // Skipped: the key keeps its last good contribution.
+                        skipped.Add((KeyValueDecoder.KeyText(kv), failure));
                     }
                 }
 

@@ -134,6 +134,12 @@ internal sealed class EtcdConnection : IDisposable
                     {
                         return Outcome.FromResult(await state.RunAsync(ctx.CancellationToken));
                     }
+                    catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && ctx.CancellationToken.IsCancellationRequested)
+                    {
+                        // gRPC reports a canceled call as an RpcException; Polly's timeout (the dial timeout) only
+                        // recognises its own cancellation as an OperationCanceledException.
+                        return Outcome.FromException<TResponse>(new OperationCanceledException(ex.Status.Detail, ex, ctx.CancellationToken));
+                    }
                     catch (Exception ex) when (ex is RpcException or OperationCanceledException)
                     {
                         return Outcome.FromException<TResponse>(ex);
@@ -146,7 +152,7 @@ internal sealed class EtcdConnection : IDisposable
                 return outcome.Result!;
             }
 
-            throw Translate(outcome.Exception, operation, attempt.Endpoint, leaseId, cancellationToken);
+            throw Translate(outcome.Exception, operation, attempt.Endpoint, attempt.LastFailure, leaseId, cancellationToken);
         }
         finally
         {
@@ -164,7 +170,7 @@ internal sealed class EtcdConnection : IDisposable
         Auth.Dispose();
     }
 
-    private Exception Translate(Exception failure, string operation, EndpointChannel? endpoint, long leaseId, CancellationToken cancellationToken)
+    private Exception Translate(Exception failure, string operation, EndpointChannel? endpoint, RpcException? lastFailure, long leaseId, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -174,7 +180,8 @@ internal sealed class EtcdConnection : IDisposable
         return failure switch
         {
             TimeoutRejectedException => new EtcdUnavailableException(
-                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList} within {Options.DialTimeout.TotalSeconds:0.###} s (DialTimeout).",
+                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList} within {Options.DialTimeout.TotalSeconds:0.###} s (DialTimeout)"
+                + (lastFailure is null ? ": no answer." : $"; last error: {Describe(lastFailure)}"),
                 operation,
                 endpoint?.Address,
                 StatusCode.Unavailable,
@@ -229,12 +236,30 @@ internal sealed class EtcdConnection : IDisposable
         return -1;
     }
 
+    /// <summary>
+    /// A failure in one line: the status and the transport's messages down to the root cause (a refused
+    /// connection, a certificate whose name does not match...), since the outer ones rarely say why.
+    /// </summary>
     internal static string Describe(Exception exception) => exception switch
     {
-        RpcException rpc when rpc.Status.DebugException is { } debug => $"{rpc.StatusCode}: {debug.Message}",
+        RpcException rpc when rpc.Status.DebugException is { } debug => $"{rpc.StatusCode}: {DescribeChain(debug)}",
         RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
-        _ => exception.Message,
+        _ => DescribeChain(exception),
     };
+
+    internal static string DescribeChain(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (!messages.Contains(current.Message))
+            {
+                messages.Add(current.Message);
+            }
+        }
+
+        return string.Join(" -> ", messages);
+    }
 
     /// <summary>One call's attempts: which endpoint each went to, and the token refresh it may spend once.</summary>
     private sealed class UnaryAttempt<TResponse>(
@@ -245,6 +270,9 @@ internal sealed class EtcdConnection : IDisposable
         private bool _tokenRefreshed;
 
         public EndpointChannel? Endpoint { get; private set; }
+
+        /// <summary>The failure of the last attempt that got one, for the message when the dial timeout ends the call.</summary>
+        public RpcException? LastFailure { get; private set; }
 
         public async Task<TResponse> RunAsync(CancellationToken cancellationToken)
         {
@@ -269,6 +297,7 @@ internal sealed class EtcdConnection : IDisposable
                 }
                 catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
                 {
+                    LastFailure = ex;
                     if (ex.Status.DebugException is null)
                     {
                         connection.ReportSuccess(endpoint);

@@ -12,7 +12,7 @@ internal static class EtcdErrorTranslator
     {
         var detail = exception.Status.Detail;
         var where = endpoint is null ? string.Empty : $" on {endpoint}";
-        var cause = exception.Status.DebugException is { } debug ? $"{detail} ({debug.GetType().Name}: {debug.Message})" : detail;
+        var cause = exception.Status.DebugException is { } debug ? $"{detail} ({debug.GetType().Name}: {EtcdConnection.DescribeChain(debug)})" : detail;
         var message = $"etcd {operation}{where} failed: {cause}";
         var code = exception.StatusCode;
 
@@ -51,6 +51,11 @@ internal static class EtcdErrorTranslator
             return new EtcdInvalidAuthTokenException(
                 $"etcd {operation}{where} failed: the authentication token for user '{username}' was rejected ({detail}).",
                 operation, endpoint, code, exception);
+        }
+
+        if (RpcFailure.NeverSent(exception))
+        {
+            return new EtcdUnavailableException(message, operation, endpoint, StatusCode.Unavailable, exception);
         }
 
         return code switch

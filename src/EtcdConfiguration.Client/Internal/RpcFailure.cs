@@ -11,12 +11,16 @@ internal static class RpcFailure
     public const string AuthStoreOld = "etcdserver: revision of auth store is old";
 
     /// <summary>
-    /// The request certainly never reached a server: the connection could not be made. Even a write may be
-    /// retried then.
+    /// The request certainly never reached a server: the connection could not be made (refused, unresolvable,
+    /// or the TLS handshake failed). Even a write may be retried then.
     /// </summary>
+    /// <remarks>
+    /// grpc-dotnet reports most connect failures as Unavailable but a failed TLS handshake (such as a server
+    /// certificate for another host name) as Internal, so the cause decides, not the status.
+    /// </remarks>
     public static bool NeverSent(RpcException exception)
     {
-        if (exception.StatusCode != StatusCode.Unavailable)
+        if (exception.StatusCode is not (StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown))
         {
             return false;
         }

@@ -73,6 +73,10 @@ internal sealed class EtcdSyncLoop
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage(
+        "Reliability",
+        "CA2012:Use ValueTasks correctly",
+        Justification = "Each MoveNextAsync result is consumed exactly once: read synchronously when already completed, awaited otherwise.")]
     private async ValueTask SyncAsync(CancellationToken cancellationToken)
     {
         if (_needsSnapshot)

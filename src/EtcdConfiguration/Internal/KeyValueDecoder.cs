@@ -9,7 +9,10 @@ namespace EtcdConfiguration.Internal;
 /// </summary>
 internal sealed class KeyValueDecoder(KeyMapper mapper, EtcdValueFormat format)
 {
-    /// <summary>Decodes a key and its value; false when the key must be skipped (then <paramref name="failure"/> says why).</summary>
+    /// <summary>
+    /// Decodes a key and its value. False when the key must be skipped: then <paramref name="failure"/> says why,
+    /// and for a bad value <paramref name="change"/> is a <see cref="EtcdKeyChange.Keep"/> of the key.
+    /// </summary>
     public bool TryDecode(KeyValue kv, out EtcdKeyChange change, out FormatException? failure)
     {
         change = default;
@@ -25,13 +28,15 @@ internal sealed class KeyValueDecoder(KeyMapper mapper, EtcdValueFormat format)
             return false;
         }
 
+        var etcdKey = Encoding.UTF8.GetString(key);
         if (!ValueDecoder.TryDecode(format, path, kv.ValueBytes.Span, out var pairs, out var decodeError))
         {
-            failure = new FormatException($"etcd key '{KeyMapper.Describe(key)}' was skipped: {decodeError.Message}");
+            change = EtcdKeyChange.Keep(etcdKey);
+            failure = new FormatException($"etcd key '{etcdKey}' was skipped: {decodeError.Message}");
             return false;
         }
 
-        change = new EtcdKeyChange(Encoding.UTF8.GetString(key), segments, pairs);
+        change = new EtcdKeyChange(etcdKey, segments, pairs);
         return true;
     }
 

@@ -1,0 +1,63 @@
+using System.Collections.ObjectModel;
+
+namespace EtcdConfiguration.Client;
+
+/// <summary>
+/// One batch of a watch: the events of one or more revisions, in revision order; or the confirmation that the
+/// watch was created; or a progress notification.
+/// </summary>
+/// <remarks>
+/// A watch yields first a response with <see cref="Created"/> set and no events (its header revision is the
+/// revision the watch started at when it watches "from now"); then responses with events and, when asked for,
+/// progress notifications. A watch that etcd ends (compaction, missing permission) throws a typed
+/// <see cref="EtcdException"/> instead of yielding a canceled response, so <see cref="Canceled"/> is set only on
+/// responses a caller builds or logs from elsewhere.
+/// </remarks>
+public sealed class WatchResponse
+{
+    internal WatchResponse(
+        ResponseHeader header,
+        IReadOnlyList<WatchEvent> events,
+        long compactRevision = 0,
+        bool created = false,
+        bool canceled = false,
+        string? cancelReason = null)
+    {
+        Header = header;
+        Events = events;
+        CompactRevision = compactRevision;
+        Created = created;
+        Canceled = canceled;
+        CancelReason = cancelReason;
+    }
+
+    /// <summary>
+    /// The response header. With events, its <see cref="ResponseHeader.Revision"/> is the store revision when the
+    /// batch was sent (at least the last event's); in a progress notification, the revision every event before it
+    /// has been delivered up to.
+    /// </summary>
+    public ResponseHeader Header { get; }
+
+    /// <summary>The changes, in revision order; empty for a created response or a progress notification.</summary>
+    public IReadOnlyList<WatchEvent> Events { get; }
+
+    /// <summary>The compaction revision etcd reported when it canceled the watch for compaction; otherwise 0.</summary>
+    public long CompactRevision { get; }
+
+    /// <summary>Whether this response confirms the creation of the watch (the first response of every watch).</summary>
+    public bool Created { get; }
+
+    /// <summary>Whether etcd canceled the watch with this response.</summary>
+    public bool Canceled { get; }
+
+    /// <summary>Why etcd canceled the watch, when it said; otherwise <see langword="null"/>.</summary>
+    public string? CancelReason { get; }
+
+    /// <summary>
+    /// Whether this is a progress notification: no events, neither created nor canceled. Its header revision
+    /// tells how far the watch has come while nothing matched.
+    /// </summary>
+    public bool IsProgressNotify => Events.Count == 0 && !Created && !Canceled && CompactRevision == 0;
+
+    internal static IReadOnlyList<WatchEvent> NoEvents { get; } = ReadOnlyCollection<WatchEvent>.Empty;
+}

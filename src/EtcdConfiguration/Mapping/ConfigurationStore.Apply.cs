@@ -1,0 +1,385 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+
+namespace EtcdConfiguration;
+
+internal sealed partial class ConfigurationStore
+{
+    private const int StackKeyChars = 256;
+
+    private static readonly char s_delimiter = ConfigurationPath.KeyDelimiter[0];
+
+    // Called with the write gate held: nothing else mutates, so reading the state needs no lock.
+    private ApplyResult ApplyCore(IReadOnlyList<EtcdKeyChange> changes)
+    {
+        List<EtcdKeyChange>? effective = null;
+        foreach (var change in changes)
+        {
+            ArgumentNullException.ThrowIfNull(change.EtcdKey, nameof(changes));
+            if (change.KeepsCurrent)
+            {
+                continue;
+            }
+
+            bool gives = change.Contribution is { Count: > 0 };
+            if (gives)
+            {
+                Validate(change);
+            }
+
+            var current = Find(change.EtcdKey);
+            if (gives ? Matches(current, change) : current.IsNone)
+            {
+                continue;
+            }
+
+            (effective ??= []).Add(change);
+        }
+
+        if (effective is null)
+        {
+            return ApplyResult.Unchanged;
+        }
+
+        var batch = new Batch();
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var change in effective)
+            {
+                Withdraw(change.EtcdKey, batch);
+                if (change.Contribution is { Count: > 0 } pairs)
+                {
+                    Contribute(change.EtcdKey, change.SegmentCount, pairs, batch);
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        return Summarise(batch);
+    }
+
+    private static void Validate(EtcdKeyChange change)
+    {
+        if (change.SegmentCount < 0)
+        {
+            throw new ArgumentException($"The change of etcd key '{change.EtcdKey}' has a negative segment count.");
+        }
+
+        var pairs = change.Contribution!;
+        HashSet<string>? seen = pairs.Count > 1 ? new(pairs.Count, StringComparer.OrdinalIgnoreCase) : null;
+        foreach (var pair in pairs)
+        {
+            if (pair.Key is null)
+            {
+                throw new ArgumentException($"The contribution of etcd key '{change.EtcdKey}' has a null configuration key.");
+            }
+
+            if (seen is not null && !seen.Add(pair.Key))
+            {
+                throw new ArgumentException(
+                    $"The contribution of etcd key '{change.EtcdKey}' gives the configuration key '{pair.Key}' more than once.");
+            }
+        }
+    }
+
+    private Current Find(string etcdKey)
+    {
+        if (_contributors.TryGetValue(etcdKey, out var contributor))
+        {
+            return new Current(contributor, null, null);
+        }
+
+        // Otherwise it can only be a plain key: its path is the rest of the key with '/' read as ':'.
+        if (etcdKey.Length <= _prefix.Length
+            || !etcdKey.StartsWith(_prefix, StringComparison.Ordinal)
+            || etcdKey.AsSpan(_prefix.Length).Contains(s_delimiter))
+        {
+            return default;
+        }
+
+        var rest = etcdKey.AsSpan(_prefix.Length);
+        var path = rest.Length <= StackKeyChars ? stackalloc char[rest.Length] : new char[rest.Length];
+        rest.Replace(path, '/', s_delimiter);
+        return _slotsBySpan.TryGetValue(path, out string? key, out var slot)
+            && slot.Owner is null
+            && path.SequenceEqual(key)
+                ? new Current(null, key, slot.Value)
+                : default;
+    }
+
+    private bool Matches(Current current, EtcdKeyChange change)
+    {
+        var pairs = change.Contribution!;
+        if (current.SimpleKey is { } simpleKey)
+        {
+            return pairs.Count == 1
+                && string.Equals(pairs[0].Key, simpleKey, StringComparison.Ordinal)
+                && string.Equals(pairs[0].Value, current.SimpleValue, StringComparison.Ordinal)
+                && change.SegmentCount == KeyMapper.CountSegments(simpleKey);
+        }
+
+        if (current.Complex is not { } contributor
+            || contributor.SegmentCount != change.SegmentCount
+            || contributor.Keys.Length != pairs.Count)
+        {
+            return false;
+        }
+
+        // The new keys are distinct and as many as the old ones, so finding each among the old ones is enough.
+        foreach (var pair in pairs)
+        {
+            if (!TryGetPair(contributor, pair.Key, out string? key, out string? value)
+                || !string.Equals(key, pair.Key, StringComparison.Ordinal)
+                || !string.Equals(value, pair.Value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool TryGetPair(Contributor contributor, string configurationKey, out string? key, out string? value)
+    {
+        key = null;
+        value = null;
+        if (!_slotsBySpan.TryGetValue(configurationKey, out string? slotKey, out var slot))
+        {
+            return false;
+        }
+
+        if (ReferenceEquals(slot.Owner, contributor))
+        {
+            key = slotKey;
+            value = slot.Value;
+            return true;
+        }
+
+        if (slot.Owner is ContenderSet set && set.TryFind(contributor, out var contender))
+        {
+            key = contender.Key;
+            value = contender.Value;
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Withdraw(string etcdKey, Batch batch)
+    {
+        var current = Find(etcdKey);
+        if (current.SimpleKey is { } simpleKey)
+        {
+            Touch(simpleKey, batch);
+            _slots.Remove(simpleKey);
+            return;
+        }
+
+        if (current.Complex is not { } contributor)
+        {
+            return;
+        }
+
+        _contributors.Remove(etcdKey);
+        foreach (string key in contributor.Keys)
+        {
+            Touch(key, batch);
+            bool found = _slotsBySpan.TryGetValue(key, out string? slotKey, out var slot);
+            Debug.Assert(found, "Every key of a contributor has a slot.");
+            if (ReferenceEquals(slot.Owner, contributor))
+            {
+                _slots.Remove(slotKey!);
+            }
+            else if (slot.Owner is ContenderSet set)
+            {
+                set.Remove(contributor);
+                Settle(slotKey!, set);
+            }
+        }
+    }
+
+    private void Contribute(string etcdKey, int segmentCount, IReadOnlyList<KeyValuePair<string, string?>> pairs, Batch batch)
+    {
+        if (pairs.Count == 1 && IsPlain(etcdKey, segmentCount, pairs[0].Key))
+        {
+            var (key, value) = pairs[0];
+            Touch(key, batch);
+            if (!_slotsBySpan.TryGetValue(key, out string? slotKey, out var slot))
+            {
+                _slots.Add(key, new Slot(value, null));
+                return;
+            }
+
+            var disputing = new Contributor(etcdKey, segmentCount, [key]);
+            _contributors.Add(etcdKey, disputing);
+            batch.Written.Add(disputing);
+            Dispute(slotKey, slot, new Contender(disputing, key, value));
+            return;
+        }
+
+        var keys = new string[pairs.Count];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = pairs[i].Key;
+        }
+
+        var contributor = new Contributor(etcdKey, segmentCount, keys);
+        _contributors.Add(etcdKey, contributor);
+        batch.Written.Add(contributor);
+        foreach (var (key, value) in pairs)
+        {
+            Touch(key, batch);
+            if (_slotsBySpan.TryGetValue(key, out string? slotKey, out var slot))
+            {
+                Dispute(slotKey, slot, new Contender(contributor, key, value));
+            }
+            else
+            {
+                _slots.Add(key, new Slot(value, contributor));
+            }
+        }
+    }
+
+    // A second (or further) contributor arrives for a configuration key.
+    private void Dispute(string slotKey, Slot slot, Contender arriving)
+    {
+        ContenderSet set;
+        switch (slot.Owner)
+        {
+            case ContenderSet existing:
+                set = existing;
+                break;
+            case Contributor sole:
+                set = new ContenderSet(new Contender(sole, slotKey, slot.Value));
+                break;
+            default:
+                // A plain key in a conflict must be findable by its etcd key, so it is registered from now on.
+                var plain = new Contributor(SimpleEtcdKey(slotKey), KeyMapper.CountSegments(slotKey), [slotKey]);
+                _contributors.Add(plain.EtcdKey, plain);
+                set = new ContenderSet(new Contender(plain, slotKey, slot.Value));
+                break;
+        }
+
+        set.Add(arriving);
+        var winner = set.Winner();
+        Write(slotKey, winner.Key, new Slot(winner.Value, set));
+    }
+
+    // A contributor left a disputed key: show the best remaining one, and store a lone plain key plainly again.
+    private void Settle(string slotKey, ContenderSet set)
+    {
+        var winner = set.Winner();
+        object? owner = set;
+        if (set.Count == 1)
+        {
+            var only = winner.Source;
+            owner = only;
+            if (only.Keys.Length == 1 && IsPlain(only.EtcdKey, only.SegmentCount, only.Keys[0]))
+            {
+                _contributors.Remove(only.EtcdKey);
+                owner = null;
+            }
+        }
+
+        Write(slotKey, winner.Key, new Slot(winner.Value, owner));
+    }
+
+    // Readers see the winner's spelling of the key, so the result does not depend on the order of arrival.
+    private void Write(string slotKey, string key, Slot slot)
+    {
+        if (string.Equals(slotKey, key, StringComparison.Ordinal))
+        {
+            _slots[slotKey] = slot;
+        }
+        else
+        {
+            _slots.Remove(slotKey);
+            _slots.Add(key, slot);
+        }
+    }
+
+    private void Touch(string key, Batch batch)
+    {
+        if (!batch.Before.ContainsKey(key))
+        {
+            batch.Before.Add(
+                key,
+                _slotsBySpan.TryGetValue(key, out string? slotKey, out var slot)
+                    ? new SlotImage(true, slotKey, slot.Value)
+                    : new SlotImage(false, null, null));
+        }
+    }
+
+    private ApplyResult Summarise(Batch batch)
+    {
+        bool changed = false;
+        Dictionary<(string Winner, string Loser), KeyConflict>? conflicts = null;
+        foreach (var (key, before) in batch.Before)
+        {
+            bool exists = _slotsBySpan.TryGetValue(key, out string? slotKey, out var slot);
+            changed |= exists != before.Exists
+                || (exists
+                    && (!string.Equals(slotKey, before.Key, StringComparison.Ordinal)
+                        || !string.Equals(slot.Value, before.Value, StringComparison.Ordinal)));
+
+            if (exists && slot.Owner is ContenderSet set && set.Members.Any(c => batch.Written.Contains(c.Source)))
+            {
+                var winner = set.Winner().Source;
+                foreach (var contender in set.Members)
+                {
+                    var loser = contender.Source;
+                    if (ReferenceEquals(loser, winner))
+                    {
+                        continue;
+                    }
+
+                    conflicts ??= [];
+                    var pair = (winner.EtcdKey, loser.EtcdKey);
+                    conflicts[pair] = conflicts.TryGetValue(pair, out var known)
+                        ? known with { KeyCount = known.KeyCount + 1 }
+                        : new KeyConflict(slotKey!, winner.EtcdKey, loser.EtcdKey, 1, winner.SegmentCount != loser.SegmentCount);
+                }
+            }
+        }
+
+        return !changed && conflicts is null
+            ? ApplyResult.Unchanged
+            : new ApplyResult(changed, conflicts is null ? [] : [.. conflicts.Values]);
+    }
+
+    // A plain etcd key gives one pair, at the path that is its rest with '/' read as ':', with no empty segment
+    // lost on the way: then the etcd key can be rebuilt from the path and need not be stored.
+    private bool IsPlain(string etcdKey, int segmentCount, string path)
+    {
+        if (path.Length == 0
+            || etcdKey.Length != _prefix.Length + path.Length
+            || segmentCount != KeyMapper.CountSegments(path)
+            || !etcdKey.StartsWith(_prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = etcdKey.AsSpan(_prefix.Length);
+        for (int i = 0; i < path.Length; i++)
+        {
+            char p = path[i];
+            if (p == '/' || rest[i] != (p == s_delimiter ? '/' : p))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private string SimpleEtcdKey(string path) =>
+        string.Create(_prefix.Length + path.Length, (_prefix, path), static (chars, state) =>
+        {
+            state._prefix.CopyTo(chars);
+            state.path.AsSpan().Replace(chars[state._prefix.Length..], s_delimiter, '/');
+        });
+}

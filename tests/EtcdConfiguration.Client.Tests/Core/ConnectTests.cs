@@ -1,0 +1,39 @@
+using System.Net;
+using System.Net.Sockets;
+using EtcdConfiguration.Client.Tests.KV;
+
+namespace EtcdConfiguration.Client.Tests.Core;
+
+/// <summary>Connecting to a running etcd.</summary>
+public sealed class ConnectTests(SingleMemberFixture fixture) : IClassFixture<SingleMemberFixture>
+{
+    [Fact]
+    public async Task ConnectAsync_to_a_running_cluster_returns_a_working_client()
+    {
+        await using var client = await EtcdClient.ConnectAsync(new EtcdClientOptions { Endpoints = [fixture.Cluster.Endpoints + "/"] });
+
+        var status = await client.Maintenance.StatusAsync();
+        await client.KV.PutAsync("/connect/k", "v");
+
+        Assert.Equal([fixture.Cluster.ClientUrls[0]], client.Endpoints);
+        Assert.StartsWith("3.", status.Version, StringComparison.Ordinal);
+        Assert.Equal("v", await fixture.Cluster.GetAsync("/connect/k"));
+    }
+
+    [Fact]
+    public async Task The_dial_moves_past_an_endpoint_with_nothing_listening()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var dead = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+        listener.Stop();
+
+        await using var client = await EtcdClient.ConnectAsync(new EtcdClientOptions
+        {
+            Endpoints = [dead, fixture.Cluster.ClientUrls[0]],
+            DialTimeout = TimeSpan.FromSeconds(10),
+        });
+
+        Assert.Empty((await client.KV.GetAsync("/connect/absent")).Kvs);
+    }
+}

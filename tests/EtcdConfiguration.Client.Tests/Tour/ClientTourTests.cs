@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+using ClientTour;
+using EtcdConfiguration.Testing;
+
+namespace EtcdConfiguration.Client.Tests.Tour;
+
+/// <summary>The ClientTour sample runs against real etcd, and the README's client guide quotes it exactly.</summary>
+public sealed partial class ClientTourTests
+{
+    [Fact]
+    public async Task The_tour_walks_every_section_of_the_tutorial_against_real_etcd()
+    {
+        await using var cluster = await EtcdCluster.StartAsync();
+        using var output = new StringWriter();
+
+        await ClientTour.Tour.RunAsync(cluster.Endpoints, output);
+
+        var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("/test/key1 was \"Hello etcd!\"", lines);
+        Assert.Contains("/test/key1 = \"Hello again!\" (version 2)", lines);
+        Assert.Contains("prefix /test/: /test/key1, /test/key2", lines);
+        Assert.Contains("prefix /test: /test/key1, /test/key2, /testspam", lines);
+        Assert.Contains("limit 1: /test/key1, more = True, count = 3", lines);
+        Assert.Contains(lines, l => l.StartsWith("lease ", StringComparison.Ordinal) && l.EndsWith(" holds /test/vanish", StringComparison.Ordinal));
+        Assert.Contains("after revoke /test/vanish exists: False", lines);
+        Assert.Contains("op get put-key = 123", lines);
+        Assert.Contains("txn took the Then branch", lines);
+        Assert.Equal(
+            [
+                "watch: Put config_key = \"{\"config1\": \"a\"}\" (was \"\")",
+                "watch: Put config_key = \"{\"config1\": \"b\"}\" (was \"{\"config1\": \"a\"}\")",
+                "watch: Delete config_key = \"\" (was \"{\"config1\": \"b\"}\")",
+            ],
+            lines.Where(l => l.StartsWith("watch:", StringComparison.Ordinal)));
+
+        Assert.Equal("456", await cluster.GetAsync("put-key"));
+        Assert.Equal("v2", await cluster.GetAsync("k2"));
+        Assert.Equal("v3", await cluster.GetAsync("k3"));
+        Assert.Null(await cluster.GetAsync("k4"));
+        Assert.Null(await cluster.GetAsync("/test/vanish"));
+    }
+
+    [Fact]
+    public void The_README_client_guide_quotes_every_snippet_of_the_tour_verbatim()
+    {
+        var root = RepositoryRoot();
+        var tour = File.ReadAllText(Path.Combine(root, "samples", "ClientTour", "Tour.cs"));
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+
+        var snippets = SnippetPattern().Matches(tour).Select(m => (Name: m.Groups["name"].Value, Code: Dedent(m.Groups["code"].Value))).ToList();
+
+        Assert.Equal(["connect", "put", "get", "lease", "op", "txn", "watch"], snippets.Select(s => s.Name));
+        foreach (var (name, code) in snippets)
+        {
+            Assert.True(readme.Contains(code, StringComparison.Ordinal), $"README.md does not quote the '{name}' snippet of samples/ClientTour/Tour.cs verbatim.");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EtcdConfiguration.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (with EtcdConfiguration.sln) was not found above " + AppContext.BaseDirectory);
+    }
+
+    private static string Dedent(string code)
+    {
+        var lines = code.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
+        while (lines.Count > 0 && lines[0].Trim().Length == 0)
+        {
+            lines.RemoveAt(0);
+        }
+
+        while (lines.Count > 0 && lines[^1].Trim().Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+        return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
+    }
+
+    [GeneratedRegex(@"// snippet: (?<name>\w+)\n(?<code>.*?)\n\s*// end snippet", RegexOptions.Singleline)]
+    private static partial Regex SnippetPattern();
+}
