@@ -94,6 +94,9 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
             var context = ReportFailure(failure, key: null);
             if (first && !Source.Optional && !context.Ignore)
             {
+                // No configuration root will hold (and dispose) a provider whose first load threw: let go of the
+                // pooled client now.
+                Dispose();
                 throw failure;
             }
 
