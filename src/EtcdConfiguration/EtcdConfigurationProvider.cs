@@ -24,6 +24,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     private EtcdClientPool.Handle? _client;
     private EtcdSyncLoop? _syncLoop;
     private long _revision;
+    private int _loadStarted;
     private int _disposed;
 
     /// <summary>Creates a provider for <paramref name="source"/>. Nothing is read until <see cref="Load"/>.</summary>
@@ -76,7 +77,10 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     public override void Load()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var first = _syncLoop is null;
+
+        // Not "no sync loop yet": without reloadOnChange there never is one, and a later Reload() must not be
+        // taken for the startup load, which alone may throw.
+        var first = Interlocked.Exchange(ref _loadStarted, 1) == 0;
         var loaded = false;
         try
         {
