@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using EtcdConfiguration.Client;
+using EtcdConfiguration.Internal;
 using EtcdConfiguration.Testing;
 using Microsoft.Extensions.Configuration;
 
@@ -36,6 +37,28 @@ public sealed class StartupFailureTests
         Assert.Contains(endpoint, failure.Message, StringComparison.Ordinal);
         Assert.Contains("/app/", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("pa55word", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARequiredSourceThatFailsToLoadReleasesItsClient()
+    {
+        // Nobody can dispose a provider whose first Load() threw (no configuration root holds it), so it must let
+        // go of its pooled client itself.
+        EtcdConfigurationSource? source = null;
+        var endpoint = $"http://127.0.0.1:{UnusedPort()}";
+        var build = Task.Run(() => new ConfigurationBuilder()
+            .AddEtcd(s =>
+            {
+                source = s;
+                s.Endpoints = [endpoint];
+                s.Prefix = "/app/";
+                s.StartupTimeout = StartupTimeout;
+            })
+            .Build());
+
+        await Task.WhenAny(build, Task.Delay(BuildBound));
+        Assert.True(build.IsFaulted, "Build() failed");
+        Assert.Equal(0, EtcdClientPool.ReferencesTo(source!));
     }
 
     [Fact]
