@@ -25,6 +25,7 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
     private EtcdClientPool.Handle? _client;
     private EtcdSyncLoop? _syncLoop;
     private long _revision;
+    private int _loadStarted;
     private int _disposed;
 
     /// <summary>Creates a provider for <paramref name="source"/>. Nothing is read until <see cref="Load"/>.</summary>
@@ -67,6 +68,9 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
 
     internal KeyMapper Mapper => _mapper;
 
+    /// <summary>The background load-and-watch work; completed when there is none or it has ended.</summary>
+    internal Task BackgroundWork => _syncLoop?.Completion ?? Task.CompletedTask;
+
     internal EtcdClient Client => (_client ??= EtcdClientPool.Acquire(Source)).Client;
 
     /// <summary>
@@ -81,7 +85,10 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
     public override void Load()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var first = _syncLoop is null;
+
+        // Not "no sync loop yet": without reloadOnChange there never is one, and a later Reload() must not be
+        // taken for the startup load, which alone may throw.
+        var first = Interlocked.Exchange(ref _loadStarted, 1) == 0;
         var loaded = false;
         try
         {
@@ -100,6 +107,9 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
             var fromCache = OnLoadFailed(failure, first);
             if (first && !Source.Optional && !context.Ignore && !fromCache)
             {
+                // No configuration root will hold (and dispose) a provider whose first load threw: let go of the
+                // pooled client now.
+                Dispose();
                 throw failure;
             }
 
@@ -140,7 +150,9 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
     public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
         _store.GetChildKeys(Data.Count > 0 ? base.GetChildKeys(earlierKeys, parentPath) : earlierKeys, parentPath);
 
-    /// <summary>Stops the watch and releases the connection. No background work survives it.</summary>
+    /// <summary>
+    /// Stops the watch and releases the connection. No background work survives it; the last values stay readable.
+    /// </summary>
     public void Dispose()
     {
         Dispose(true);
@@ -164,8 +176,10 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
         _syncLoop?.Stop();
         OnDisposing();
         _client?.Dispose();
-        _store.Dispose();
         _stopping.Dispose();
+
+        // The store is left undisposed on purpose: the host disposes the configuration at shutdown while other
+        // code may still read it, and reads must keep returning the last values, as with every other provider.
     }
 
     /// <summary>Reads a consistent snapshot of the prefix and makes the data equal to it, signalling a reload if it changed.</summary>
