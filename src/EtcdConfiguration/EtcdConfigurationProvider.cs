@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Internal;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,7 @@ namespace EtcdConfiguration;
 /// Reads never see half a transaction: every event of one etcd revision becomes visible together. Bad values
 /// are skipped with a report and never blank other keys; the key keeps its last good value.
 /// </remarks>
-public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
+public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
 {
     private readonly KeyMapper _mapper;
     private readonly KeyValueDecoder _decoder;
@@ -24,6 +25,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     private EtcdClientPool.Handle? _client;
     private EtcdSyncLoop? _syncLoop;
     private long _revision;
+    private int _loadStarted;
     private int _disposed;
 
     /// <summary>Creates a provider for <paramref name="source"/>. Nothing is read until <see cref="Load"/>.</summary>
@@ -47,7 +49,14 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         _decoder = new KeyValueDecoder(_mapper, source.ValueFormat);
         _store = new ConfigurationStore(_mapper.Prefix);
         Logger = source.LoggerFactory?.CreateLogger<EtcdConfigurationProvider>() ?? (ILogger)NullLogger.Instance;
+        InitializeMonitoring();
     }
+
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the provider reports to, for
+    /// <c>AddMeter</c> in OpenTelemetry or a <see cref="System.Diagnostics.Metrics.MeterListener"/>.
+    /// </summary>
+    public const string MeterName = "EtcdConfiguration";
 
     /// <summary>The source this provider was built from.</summary>
     public EtcdConfigurationSource Source { get; }
@@ -58,6 +67,9 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     internal ILogger Logger { get; }
 
     internal KeyMapper Mapper => _mapper;
+
+    /// <summary>The background load-and-watch work; completed when there is none or it has ended.</summary>
+    internal Task BackgroundWork => _syncLoop?.Completion ?? Task.CompletedTask;
 
     internal EtcdClient Client => (_client ??= EtcdClientPool.Acquire(Source)).Client;
 
@@ -73,7 +85,10 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     public override void Load()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var first = _syncLoop is null;
+
+        // Not "no sync loop yet": without reloadOnChange there never is one, and a later Reload() must not be
+        // taken for the startup load, which alone may throw.
+        var first = Interlocked.Exchange(ref _loadStarted, 1) == 0;
         var loaded = false;
         try
         {
@@ -89,20 +104,25 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                 + (ex is OperationCanceledException ? $" within the startup timeout of {Source.StartupTimeout.TotalSeconds:0.###} s." : $": {ex.Message}"),
                 ex);
             var context = ReportFailure(failure, key: null);
-            if (first && !Source.Optional && !context.Ignore)
+            var fromCache = OnLoadFailed(failure, first);
+            if (first && !Source.Optional && !context.Ignore && !fromCache)
             {
+                // No configuration root will hold (and dispose) a provider whose first load threw: let go of the
+                // pooled client now.
+                Dispose();
                 throw failure;
             }
 
             Logger.LogWarning(
                 "{Message} Starting with {State}; retrying in the background.",
                 failure.Message,
-                Revision == 0 ? "no values from etcd" : "the last values loaded");
+                DescribeServedData());
         }
 
         if (first && (Source.ReloadOnChange || !loaded))
         {
             _syncLoop = new EtcdSyncLoop(this, needsSnapshot: !loaded);
+            OnSyncLoopStarting();
             _syncLoop.Start(_stopping.Token);
         }
     }
@@ -130,7 +150,9 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
         _store.GetChildKeys(Data.Count > 0 ? base.GetChildKeys(earlierKeys, parentPath) : earlierKeys, parentPath);
 
-    /// <summary>Stops the watch and releases the connection. No background work survives it.</summary>
+    /// <summary>
+    /// Stops the watch and releases the connection. No background work survives it; the last values stay readable.
+    /// </summary>
     public void Dispose()
     {
         Dispose(true);
@@ -152,14 +174,18 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
 
         _stopping.Cancel();
         _syncLoop?.Stop();
+        OnDisposing();
         _client?.Dispose();
-        _store.Dispose();
         _stopping.Dispose();
+
+        // The store is left undisposed on purpose: the host disposes the configuration at shutdown while other
+        // code may still read it, and reads must keep returning the last values, as with every other provider.
     }
 
     /// <summary>Reads a consistent snapshot of the prefix and makes the data equal to it, signalling a reload if it changed.</summary>
     internal async Task LoadSnapshotAsync(CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var entries = new List<EtcdKeyChange>();
         var skipped = new List<(string Key, FormatException Failure)>();
         var reader = new PrefixSnapshotReader(Client, _mapper.PrefixBytes, _mapper.RangeEnd);
@@ -199,6 +225,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         }
 
         Logger.LogInformation("Loaded {Count} etcd keys under '{Prefix}' at revision {Revision}.", entries.Count, _mapper.Prefix, revision);
+        OnSnapshotApplied(revision, result, skipped, started);
         Publish(result, skipped);
     }
 
@@ -209,6 +236,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     /// </summary>
     internal void ApplyWatchBatch(IReadOnlyList<WatchResponse> responses)
     {
+        var started = Stopwatch.GetTimestamp();
         var changes = new List<EtcdKeyChange>();
         var skipped = new List<(string Key, FormatException Failure)>();
         ApplyResult result;
@@ -240,7 +268,12 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                     }
                     else if (failure is not null)
                     {
-                        // Skipped: the key keeps its last good contribution.
+                        // Skipped: the key keeps its last good contribution (a Keep changes nothing; health reads it).
+                        if (change.KeepsCurrent)
+                        {
+                            changes.Add(change);
+                        }
+
                         skipped.Add((KeyValueDecoder.KeyText(kv), failure));
                     }
                 }
@@ -251,6 +284,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         }
 
         Publish(result, skipped);
+        OnBatchApplied(responses, changes, result, skipped, started);
     }
 
     /// <summary>Reports a failure to the log and to <see cref="EtcdConfigurationSource.OnLoadException"/>.</summary>
@@ -259,7 +293,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         var context = new EtcdLoadExceptionContext(this, failure, key);
         if (key is not null)
         {
-            Logger.LogError("{Message}", failure.Message);
+            Logger.LogWarning("{Message}", failure.Message);
         }
 
         try

@@ -30,6 +30,16 @@ internal static class EtcdClientPool
         }
     }
 
+    /// <summary>How many providers hold the client <paramref name="source"/> would share; 0 when none exists (for tests).</summary>
+    internal static int ReferencesTo(EtcdConfigurationSource source)
+    {
+        var key = KeyOf(source);
+        lock (Gate)
+        {
+            return Clients.TryGetValue(key, out var entry) ? entry.References : 0;
+        }
+    }
+
     internal static EtcdClientOptions CreateOptions(EtcdConfigurationSource source)
     {
         var options = new EtcdClientOptions

@@ -42,6 +42,9 @@ internal sealed class EtcdSyncLoop
             .Build();
     }
 
+    /// <summary>The background task; completed once the loop has ended (for tests).</summary>
+    public Task Completion => _running ?? Task.CompletedTask;
+
     public void Start(CancellationToken stopping) =>
         _running = Task.Run(() => RunAsync(stopping), CancellationToken.None);
 
@@ -92,7 +95,8 @@ internal sealed class EtcdSyncLoop
         await using var responses = _provider.Client.Watch.WatchAsync(_provider.Mapper.PrefixBytes, options, cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         var batch = new List<WatchResponse>();
-        var next = responses.MoveNextAsync();
+        // Tasks rather than ValueTasks: each step is checked for completion before it is consumed.
+        var next = responses.MoveNextAsync().AsTask();
         while (await next)
         {
             // Take everything that has already arrived, then apply it as one batch and signal once.
@@ -100,13 +104,13 @@ internal sealed class EtcdSyncLoop
             var ended = false;
             while (true)
             {
-                next = responses.MoveNextAsync();
+                next = responses.MoveNextAsync().AsTask();
                 if (!next.IsCompleted)
                 {
                     break;
                 }
 
-                if (!next.GetAwaiter().GetResult())
+                if (!await next)
                 {
                     ended = true;
                     break;
@@ -141,6 +145,7 @@ internal sealed class EtcdSyncLoop
         }
 
         _provider.ReportFailure(failure, key: null);
+        _provider.OnSyncFailure(failure, duringSnapshot: _needsSnapshot);
         _provider.Logger.LogWarning(
             "Keeping the configuration of '{Prefix}' at revision {Revision}: {Reason} Retrying in {Delay} ms.",
             _provider.Mapper.Prefix,

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+
+namespace EtcdConfiguration.Tests.Provider;
+
+/// <summary>Waits for conditions, bounded in time; the bound only ends a wait that would otherwise hang.</summary>
+internal static class Eventually
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> after the timeout.</summary>
+    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var deadline = DateTime.UtcNow + limit;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {limit.TotalSeconds:0} s waiting until {what}.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Polls an asynchronous <paramref name="condition"/> until it holds.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {limit.TotalSeconds:0} s waiting until {what}.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="configuration"/> gives <paramref name="expected"/> at <paramref name="key"/>.</summary>
+    public static Task ValueAsync(IConfiguration configuration, string key, string? expected, TimeSpan? timeout = null) =>
+        TrueAsync(() => configuration[key] == expected, $"configuration key '{key}' is '{expected ?? "<null>"}' (it is '{configuration[key] ?? "<null>"}')", timeout);
+
+    /// <summary>Waits for <paramref name="task"/>, failing naming <paramref name="what"/> after the timeout.</summary>
+    public static async Task WithinAsync(Task task, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        if (await Task.WhenAny(task, Task.Delay(limit)) != task)
+        {
+            Assert.Fail($"Timed out after {limit.TotalSeconds:0} s waiting until {what}.");
+        }
+
+        await task;
+    }
+
+    /// <summary>Waits for <paramref name="task"/>, failing naming <paramref name="what"/> after the timeout.</summary>
+    public static async Task<T> WithinAsync<T>(Task<T> task, string what, TimeSpan? timeout = null)
+    {
+        await WithinAsync((Task)task, what, timeout);
+        return await task;
+    }
+}
