@@ -7,7 +7,7 @@ internal sealed record BenchSettings
 
     public string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
 
-    public IReadOnlyList<(int Keys, int Repetitions)> StartupSizes { get; init; } = [(1_000, 15), (10_000, 11), (100_000, 5)];
+    public IReadOnlyList<(int Keys, int Repetitions)> StartupSizes { get; init; } = [(1_000, 21), (10_000, 21), (100_000, 5)];
 
     public int PropagationKeys { get; init; } = 10_000;
 

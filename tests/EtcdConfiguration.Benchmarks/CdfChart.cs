@@ -1,12 +1,16 @@
+using System.Globalization;
 using ScottPlot;
+using ScottPlot.TickGenerators;
 
 namespace EtcdConfiguration.Benchmarks;
 
-/// <summary>Draws the propagation latency CDF: the provider beside the raw watch floors.</summary>
+/// <summary>
+/// Draws the propagation latency CDF: the provider beside the raw watch floors, on a logarithmic time axis so the
+/// body of the curves and their tails both show.
+/// </summary>
 internal static class CdfChart
 {
-    /// <summary>The x axis ends at this percentile of the slowest series, so the body of the curves stays readable.</summary>
-    private const double AxisPercentile = 0.995;
+    private static readonly double[] Ticks = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
     public static void Save(PropagationResult result, string path)
     {
@@ -19,24 +23,33 @@ internal static class CdfChart
             ("dotnet-etcd raw watch", result.PeerWatchSamples, Colors.DarkOrange),
         };
 
-        double axisEnd = 0;
+        var low = double.MaxValue;
+        var high = double.MinValue;
         foreach (var (name, samples, color) in series)
         {
             var sorted = samples.Order().ToArray();
             var fractions = Enumerable.Range(1, sorted.Length).Select(i => 100.0 * i / sorted.Length).ToArray();
-            var line = plot.Add.Scatter(sorted, fractions);
-            line.LegendText = $"{name}: p50 {Summary.Percentile(sorted, 0.5):0.00} ms, p99 {Summary.Percentile(sorted, 0.99):0.00} ms";
+            var line = plot.Add.Scatter(sorted.Select(Math.Log10).ToArray(), fractions);
+            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{name}: p50 {Summary.Percentile(sorted, 0.5):0.00} ms, p99 {Summary.Percentile(sorted, 0.99):0.00} ms");
             line.Color = color;
             line.LineWidth = 2;
             line.MarkerSize = 0;
             line.ConnectStyle = ConnectStyle.StepHorizontal;
-            axisEnd = Math.Max(axisEnd, Summary.Percentile(sorted, AxisPercentile));
+            low = Math.Min(low, sorted[0]);
+            high = Math.Max(high, sorted[^1]);
         }
 
-        plot.Title($"Propagation: one put → notification, {result.LoadedKeys:N0} keys loaded, {result.Writes:N0} writes each");
-        plot.XLabel($"milliseconds from the put to the notification (axis cut at the {AxisPercentile * 100:0.#}th percentile)");
+        var ticks = new NumericManual();
+        foreach (var tick in Ticks.Where(t => t >= low / 2 && t <= high * 2))
+        {
+            ticks.AddMajor(Math.Log10(tick), tick.ToString(CultureInfo.InvariantCulture));
+        }
+
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Propagation: one put → notification, {result.LoadedKeys:N0} keys loaded, {result.Writes:N0} writes each"));
+        plot.XLabel("milliseconds from the put to the notification (log scale)");
         plot.YLabel("writes notified within (%)");
-        plot.Axes.SetLimits(0, axisEnd * 1.05, 0, 101);
+        plot.Axes.SetLimits(Math.Log10(low * 0.9), Math.Log10(high * 1.1), 0, 101);
         plot.ShowLegend(Alignment.LowerRight);
         plot.SavePng(path, 1100, 650);
     }
