@@ -11,7 +11,7 @@ internal sealed record BenchSettings
 
     public int PropagationKeys { get; init; } = 10_000;
 
-    public int PropagationWrites { get; init; } = 1_000;
+    public int PropagationWrites { get; init; } = 2_000;
 
     public IReadOnlyList<int> ChangeCostSizes { get; init; } = [1_000, 10_000, 100_000];
 
