@@ -194,6 +194,64 @@ public sealed class LiveReloadTests(ProviderClusterFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public async Task AThrowingOnChangeHandlerDoesNotStopLaterChanges()
+    {
+        var p = ProviderClusterFixture.NewPrefix();
+        await fixture.Client.KV.PutAsync(p + "Db/Host", "0");
+        using var root = fixture.Build(p);
+        await using var services = OptionsServices(root);
+        var monitor = services.GetRequiredService<IOptionsMonitor<DbOptions>>();
+        using var throwing = monitor.OnChange(_ => throw new InvalidOperationException("A handler failed."));
+
+        await fixture.Client.KV.PutAsync(p + "Db/Host", "1");
+        await Eventually.ValueAsync(root, "Db:Host", "1");
+        await fixture.Client.KV.PutAsync(p + "Db/Host", "2");
+        await Eventually.ValueAsync(root, "Db:Host", "2");
+        await Eventually.TrueAsync(() => monitor.CurrentValue.Host == "2", "the options follow");
+    }
+
+    [Fact]
+    public async Task ASlowOnChangeHandlerDelaysLaterBatchesButLosesNone()
+    {
+        const int Writes = 100;
+        var p = ProviderClusterFixture.NewPrefix();
+        await fixture.Client.KV.PutAsync(p + "Db/Port", "0");
+        using var root = fixture.Build(p);
+        var provider = root.Providers.OfType<EtcdConfigurationProvider>().Single();
+        await using var services = OptionsServices(root);
+        var monitor = services.GetRequiredService<IOptionsMonitor<DbOptions>>();
+        using var release = new ManualResetEventSlim();
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var delivered = new ConcurrentQueue<int>();
+        using var slow = monitor.OnChange(options =>
+        {
+            delivered.Enqueue(options.Port);
+            if (options.Port == 1)
+            {
+                blocked.TrySetResult();
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        });
+
+        await fixture.Client.KV.PutAsync(p + "Db/Port", "1");
+        await Eventually.WithinAsync(blocked.Task, "the handler is called for the first change");
+        long last = 0;
+        for (var port = 2; port <= Writes; port++)
+        {
+            last = (await fixture.Client.KV.PutAsync(p + "Db/Port", port.ToString(CultureInfo.InvariantCulture))).Header.Revision;
+        }
+
+        Assert.Equal("1", root["Db:Port"]);
+        release.Set();
+
+        await Eventually.TrueAsync(() => provider.Revision == last, $"the provider reaches revision {last}");
+        Assert.Equal(Writes.ToString(CultureInfo.InvariantCulture), root["Db:Port"]);
+        await Eventually.TrueAsync(() => delivered.Contains(Writes), "the handler is called with the last value");
+        var order = delivered.ToArray();
+        Assert.Equal(order.Order(), order);
+    }
+
+    [Fact]
     public async Task ABurstOfWritesConvergesExactlyToEtcdWithFewerReloadsThanWrites()
     {
         const int Writes = 5000;
