@@ -81,6 +81,7 @@ elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "After:  $after"
 if [[ "$after" != *"Changed live"* ]]; then echo "The change did not reach the app." >&2; exit 1; fi
 echo "The app served the new values within ${elapsed_ms} ms of the write (polling the page every 50 ms)."
+echo "Health: $(http_get "$app_port" /health)"
 
 if [ "${1:-}" = "--keep" ]; then
   echo "etcd: $endpoint   app: http://127.0.0.1:$app_port   (Ctrl+C to stop)"

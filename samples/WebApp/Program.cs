@@ -10,6 +10,7 @@ builder.Configuration.AddEtcd(builder.Configuration.GetSection("Etcd"));
 
 builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("Checkout"));
 builder.Services.AddFeatureManagement();
+builder.Services.AddHealthChecks().AddEtcdConfiguration();
 
 var app = builder.Build();
 
@@ -25,5 +26,7 @@ app.MapGet("/", async (IOptionsMonitor<CheckoutOptions> checkout, IFeatureManage
         etcd.Revision,
     });
 });
+
+app.MapHealthChecks("/health");
 
 app.Run();

@@ -31,6 +31,9 @@ public sealed class LeaseClient
     /// <summary>How many LeaseKeepAlive streams the keep-alive loop has opened so far.</summary>
     internal int StreamsOpened => _keepAliver.StreamsOpened;
 
+    /// <summary>The endpoint the keep-alive stream is open on; <see langword="null"/> while none is.</summary>
+    internal string? StreamEndpoint => _keepAliver.StreamEndpoint;
+
     /// <summary>Grants a new lease.</summary>
     /// <param name="ttlSeconds">The time to live in seconds; etcd may grant more (its minimum), never less.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

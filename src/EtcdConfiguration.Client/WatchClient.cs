@@ -23,6 +23,23 @@ public sealed class WatchClient
 
     internal WatchClient(EtcdConnection connection) => _multiplexer = new WatchMultiplexer(connection);
 
+    /// <summary>
+    /// Raised when the shared Watch stream breaks (the endpoint and the cause); the client retries by itself.
+    /// Handlers run on the watch loop: they must be quick.
+    /// </summary>
+    internal event Action<string, Exception>? StreamBroken
+    {
+        add => _multiplexer.StreamBroken += value;
+        remove => _multiplexer.StreamBroken -= value;
+    }
+
+    /// <summary>Raised when, after a break, a watch was created again on a new stream (with its endpoint).</summary>
+    internal event Action<string>? StreamRestored
+    {
+        add => _multiplexer.StreamRestored += value;
+        remove => _multiplexer.StreamRestored -= value;
+    }
+
     /// <summary>How many Watch streams this client has opened so far.</summary>
     internal int StreamsOpened => _multiplexer.StreamsOpened;
 

@@ -10,8 +10,9 @@ namespace EtcdConfiguration.Client;
 /// A watch yields first a response with <see cref="Created"/> set and no events (its header revision is the
 /// revision the watch started at when it watches "from now"); then responses with events and, when asked for,
 /// progress notifications. A watch that etcd ends (compaction, missing permission) throws a typed
-/// <see cref="EtcdException"/> instead of yielding a canceled response, so <see cref="Canceled"/> is set only on
-/// responses a caller builds or logs from elsewhere.
+/// <see cref="EtcdException"/> (<see cref="EtcdCompactedException.CompactRevision"/> says where history starts)
+/// instead of yielding a canceled response; <see cref="Canceled"/>, <see cref="CancelReason"/> and
+/// <see cref="CompactRevision"/> mirror etcd's message and stay unset on the responses a watch yields.
 /// </remarks>
 public sealed class WatchResponse
 {

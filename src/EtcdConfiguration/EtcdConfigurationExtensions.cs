@@ -57,7 +57,8 @@ public static class EtcdConfigurationExtensions
     /// Adds an etcd source described by configuration, such as <c>configuration.GetSection("Etcd")</c>:
     /// <c>Endpoints</c> (an array or one comma-separated string), <c>Prefix</c>, <c>Username</c>, <c>Password</c>,
     /// <c>Optional</c>, <c>ReloadOnChange</c>, <c>StartupTimeout</c> (such as <c>00:00:05</c>), <c>ValueFormat</c>
-    /// (<c>Auto</c>, <c>Raw</c> or <c>Json</c>), <c>CaCertificateFile</c>, <c>ClientCertificateFile</c>, <c>ClientKeyFile</c>.
+    /// (<c>Auto</c>, <c>Raw</c> or <c>Json</c>), <c>CaCertificateFile</c>, <c>ClientCertificateFile</c>, <c>ClientKeyFile</c>,
+    /// <c>CacheFile</c>.
     /// </summary>
     /// <param name="builder">The configuration builder.</param>
     /// <param name="settings">The section holding the settings.</param>
@@ -90,6 +91,7 @@ public static class EtcdConfigurationExtensions
         source.CaCertificateFile = settings["CaCertificateFile"] ?? source.CaCertificateFile;
         source.ClientCertificateFile = settings["ClientCertificateFile"] ?? source.ClientCertificateFile;
         source.ClientKeyFile = settings["ClientKeyFile"] ?? source.ClientKeyFile;
+        source.CacheFile = settings["CacheFile"] ?? source.CacheFile;
         source.Optional = ParseBool(settings, "Optional", source.Optional);
         source.ReloadOnChange = ParseBool(settings, "ReloadOnChange", source.ReloadOnChange);
         if (settings["StartupTimeout"] is { } timeout)

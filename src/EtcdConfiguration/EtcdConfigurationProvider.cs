@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Internal;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,7 @@ namespace EtcdConfiguration;
 /// Reads never see half a transaction: every event of one etcd revision becomes visible together. Bad values
 /// are skipped with a report and never blank other keys; the key keeps its last good value.
 /// </remarks>
-public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
+public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
 {
     private readonly KeyMapper _mapper;
     private readonly KeyValueDecoder _decoder;
@@ -48,7 +49,14 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         _decoder = new KeyValueDecoder(_mapper, source.ValueFormat);
         _store = new ConfigurationStore(_mapper.Prefix);
         Logger = source.LoggerFactory?.CreateLogger<EtcdConfigurationProvider>() ?? (ILogger)NullLogger.Instance;
+        InitializeMonitoring();
     }
+
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the provider reports to, for
+    /// <c>AddMeter</c> in OpenTelemetry or a <see cref="System.Diagnostics.Metrics.MeterListener"/>.
+    /// </summary>
+    public const string MeterName = "EtcdConfiguration";
 
     /// <summary>The source this provider was built from.</summary>
     public EtcdConfigurationSource Source { get; }
@@ -96,7 +104,8 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                 + (ex is OperationCanceledException ? $" within the startup timeout of {Source.StartupTimeout.TotalSeconds:0.###} s." : $": {ex.Message}"),
                 ex);
             var context = ReportFailure(failure, key: null);
-            if (first && !Source.Optional && !context.Ignore)
+            var fromCache = OnLoadFailed(failure, first);
+            if (first && !Source.Optional && !context.Ignore && !fromCache)
             {
                 // No configuration root will hold (and dispose) a provider whose first load threw: let go of the
                 // pooled client now.
@@ -107,12 +116,13 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
             Logger.LogWarning(
                 "{Message} Starting with {State}; retrying in the background.",
                 failure.Message,
-                Revision == 0 ? "no values from etcd" : "the last values loaded");
+                DescribeServedData());
         }
 
         if (first && (Source.ReloadOnChange || !loaded))
         {
             _syncLoop = new EtcdSyncLoop(this, needsSnapshot: !loaded);
+            OnSyncLoopStarting();
             _syncLoop.Start(_stopping.Token);
         }
     }
@@ -164,6 +174,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
 
         _stopping.Cancel();
         _syncLoop?.Stop();
+        OnDisposing();
         _client?.Dispose();
         _stopping.Dispose();
 
@@ -174,6 +185,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     /// <summary>Reads a consistent snapshot of the prefix and makes the data equal to it, signalling a reload if it changed.</summary>
     internal async Task LoadSnapshotAsync(CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var entries = new List<EtcdKeyChange>();
         var skipped = new List<(string Key, FormatException Failure)>();
         var reader = new PrefixSnapshotReader(Client, _mapper.PrefixBytes, _mapper.RangeEnd);
@@ -213,6 +225,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         }
 
         Logger.LogInformation("Loaded {Count} etcd keys under '{Prefix}' at revision {Revision}.", entries.Count, _mapper.Prefix, revision);
+        OnSnapshotApplied(revision, result, skipped, started);
         Publish(result, skipped);
     }
 
@@ -223,6 +236,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     /// </summary>
     internal void ApplyWatchBatch(IReadOnlyList<WatchResponse> responses)
     {
+        var started = Stopwatch.GetTimestamp();
         var changes = new List<EtcdKeyChange>();
         var skipped = new List<(string Key, FormatException Failure)>();
         ApplyResult result;
@@ -254,14 +268,14 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                     }
                     else if (failure is not null)
                     {
-                        // Skipped: the key keeps its last good contribution.
+                        // Skipped: the key keeps its last good contribution (a Keep changes nothing; health reads it).
+                        if (change.KeepsCurrent)
+                        {
+                            changes.Add(change);
+                        }
+
                         skipped.Add((KeyValueDecoder.KeyText(kv), failure));
                     }
-                }
-
-                if (response.IsProgressNotify)
-                {
-                    reached = Math.Max(reached, response.Header.Revision);
                 }
             }
 
@@ -270,6 +284,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         }
 
         Publish(result, skipped);
+        OnBatchApplied(responses, changes, result, skipped, started);
     }
 
     /// <summary>Reports a failure to the log and to <see cref="EtcdConfigurationSource.OnLoadException"/>.</summary>
@@ -278,7 +293,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         var context = new EtcdLoadExceptionContext(this, failure, key);
         if (key is not null)
         {
-            Logger.LogError("{Message}", failure.Message);
+            Logger.LogWarning("{Message}", failure.Message);
         }
 
         try

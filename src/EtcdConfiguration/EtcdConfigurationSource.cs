@@ -51,6 +51,17 @@ public class EtcdConfigurationSource : IConfigurationSource
     /// <summary>A PEM file with the private key of <see cref="ClientCertificateFile"/>.</summary>
     public string? ClientKeyFile { get; set; }
 
+    /// <summary>
+    /// A file where the provider keeps its last-known-good data, or <see langword="null"/> (the default) for none.
+    /// After every successful load and every change, the configuration pairs and their etcd revision are written
+    /// there in the background (atomically, readable by the owner only, with a checksum). When etcd cannot be
+    /// reached at startup, the provider starts from this file instead, reports itself stale, and switches to etcd's
+    /// data (with one reload) as soon as etcd answers; a required source then starts too. A damaged file, or one
+    /// written for another prefix or value format, is reported and ignored. The file holds configuration values:
+    /// keep it on a private path. Its path may appear in logs; its content never does.
+    /// </summary>
+    public string? CacheFile { get; set; }
+
     /// <summary>Where the provider and its client log. Default: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

@@ -47,7 +47,6 @@ internal static class ChannelFactory
                 DisposeHttpClient = true,
                 MaxReceiveMessageSize = options.MaxReceiveMessageSize,
                 MaxSendMessageSize = null,
-                LoggerFactory = options.LoggerFactory,
             });
             channels.Add(new EndpointChannel(address, channel));
         }

@@ -20,6 +20,7 @@ internal sealed class LeaseKeepAliver
     private TaskCompletionSource _wakeup = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource? _loopClosing;
     private CancellationTokenSource? _session;
+    private EndpointChannel? _sessionEndpoint;
     private Task _loop = Task.CompletedTask;
     private bool _disposed;
     private int _streamsOpened;
@@ -28,6 +29,18 @@ internal sealed class LeaseKeepAliver
 
     /// <summary>How many LeaseKeepAlive streams this client has opened (for tests: leases share one).</summary>
     public int StreamsOpened => Volatile.Read(ref _streamsOpened);
+
+    /// <summary>The endpoint the keep-alive stream is open on; <see langword="null"/> while none is.</summary>
+    public string? StreamEndpoint
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sessionEndpoint?.Address;
+            }
+        }
+    }
 
     /// <summary>Starts renewing <paramref name="id"/> (at once) for a new reader of its renewals.</summary>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
@@ -231,6 +244,7 @@ internal sealed class LeaseKeepAliver
                 }
 
                 _session = session;
+                _sessionEndpoint = endpoint;
                 foreach (var lease in _leases.Values)
                 {
                     lease.DueAt = DateTime.MinValue;
@@ -285,6 +299,7 @@ internal sealed class LeaseKeepAliver
                 if (_session == session)
                 {
                     _session = null;
+                    _sessionEndpoint = null;
                 }
             }
 

@@ -21,7 +21,19 @@ internal sealed class WatchMultiplexer
     private bool _closed;
     private int _streamsOpened;
 
+    // Whether the last stream broke and no watch has been created on a new one since; only the loop touches it.
+    private bool _broken;
+
     public WatchMultiplexer(EtcdConnection connection) => _connection = connection;
+
+    /// <summary>
+    /// Raised on the watch loop when the stream breaks, with the endpoint and the cause, before the loop backs off
+    /// and retries. Handlers must be quick; a handler that throws is logged and ignored.
+    /// </summary>
+    public event Action<string, Exception>? StreamBroken;
+
+    /// <summary>Raised on the watch loop when, after a break, etcd created a watch on a new stream (with its endpoint).</summary>
+    public event Action<string>? StreamRestored;
 
     /// <summary>How many Watch streams this client has opened (for tests: watches share one).</summary>
     public int StreamsOpened => Volatile.Read(ref _streamsOpened);
@@ -197,6 +209,8 @@ internal sealed class WatchMultiplexer
                             (int)delay.TotalMilliseconds,
                             attempt + 1);
                         attempt++;
+                        _broken = true;
+                        RaiseBroken(endpoint.Address, end.Cause!);
                         await Task.Delay(delay, closing);
                         continue;
                 }
@@ -276,6 +290,12 @@ internal sealed class WatchMultiplexer
                     {
                         Dispatch(session, call.ResponseStream.Current);
                     }
+                }
+
+                if (_broken && session.CreatedAny)
+                {
+                    _broken = false;
+                    RaiseRestored(session.Endpoint.Address);
                 }
 
                 if (session.End is not null)
@@ -491,6 +511,30 @@ internal sealed class WatchMultiplexer
         catch (OperationCanceledException)
         {
             // The session ended.
+        }
+    }
+
+    private void RaiseBroken(string endpoint, Exception cause)
+    {
+        try
+        {
+            StreamBroken?.Invoke(endpoint, cause);
+        }
+        catch (Exception ex)
+        {
+            _connection.Logger.LogError(ex, "An observer of the etcd watch stream threw; the stream goes on.");
+        }
+    }
+
+    private void RaiseRestored(string endpoint)
+    {
+        try
+        {
+            StreamRestored?.Invoke(endpoint);
+        }
+        catch (Exception ex)
+        {
+            _connection.Logger.LogError(ex, "An observer of the etcd watch stream threw; the stream goes on.");
         }
     }
 

@@ -90,8 +90,7 @@ internal sealed class WatchSubscription
         var fresh = new List<WatchEvent>();
         foreach (var wire in events)
         {
-            var revision = wire.Kv?.ModRevision ?? 0;
-            if (revision > _lastRevision || revision == 0)
+            if ((wire.Kv?.ModRevision ?? 0) > _lastRevision)
             {
                 fresh.Add(new WatchEvent(wire));
             }

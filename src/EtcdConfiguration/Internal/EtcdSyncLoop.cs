@@ -91,7 +91,7 @@ internal sealed class EtcdSyncLoop
             return;
         }
 
-        var options = new WatchOptions { Prefix = true, StartRevision = _provider.Revision + 1, ProgressNotify = true };
+        var options = new WatchOptions { Prefix = true, StartRevision = _provider.Revision + 1 };
         await using var responses = _provider.Client.Watch.WatchAsync(_provider.Mapper.PrefixBytes, options, cancellationToken)
             .GetAsyncEnumerator(cancellationToken);
         var batch = new List<WatchResponse>();
@@ -145,6 +145,7 @@ internal sealed class EtcdSyncLoop
         }
 
         _provider.ReportFailure(failure, key: null);
+        _provider.OnSyncFailure(failure, duringSnapshot: _needsSnapshot);
         _provider.Logger.LogWarning(
             "Keeping the configuration of '{Prefix}' at revision {Revision}: {Reason} Retrying in {Delay} ms.",
             _provider.Mapper.Prefix,

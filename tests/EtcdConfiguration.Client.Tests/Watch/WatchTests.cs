@@ -116,6 +116,26 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     }
 
     [Fact]
+    public async Task A_replay_larger_than_etcds_message_limit_arrives_whole_after_etcd_splits_it_into_fragments()
+    {
+        var prefix = etcd.UniquePrefix("fragments");
+        var value = new string('x', 600 * 1024);
+        var revisions = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            revisions.Add(await etcd.Kv.PutAsync(prefix + i, value));
+        }
+
+        using var client = etcd.CreateClient();
+        await using var watch = await client.Watch.StartWatchAsync(prefix, new WatchOptions { Prefix = true, StartRevision = revisions[0] });
+        // 2.4 MB of history exceeds etcd's 1.5 MiB request limit, so etcd sends it in fragments.
+        var response = await watch.NextAsync();
+
+        Assert.Equal(revisions, response.Events.Select(e => e.Kv.ModRevision));
+        Assert.All(response.Events, e => Assert.Equal(value.Length, e.Kv.ValueBytes.Length));
+    }
+
+    [Fact]
     public async Task Filters_leave_out_puts_or_deletes()
     {
         var key = etcd.UniquePrefix("filters") + "k";

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Globalization;
+using EtcdConfiguration.Client.Tests.Watch;
+using Grpc.Core;
+
+namespace EtcdConfiguration.Client.Tests.Lease;
+
+public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemberEtcd>
+{
+    private const int ShortTtl = 2;
+
+    [Fact]
+    public async Task The_tutorial_key_put_with_a_short_lease_vanishes_after_it_expires()
+    {
+        var key = etcd.UniquePrefix("vanish") + "test/vanish";
+        using var client = etcd.CreateClient();
+
+        var lease = await client.Lease.GrantAsync(ShortTtl);
+        await client.KV.PutAsync(key, "vanish in 2s", new PutOptions { Lease = lease.Id });
+
+        Assert.NotEqual(0, lease.Id);
+        Assert.Equal(ShortTtl, lease.Ttl);
+        Assert.True(lease.Header.Revision > 0);
+        Assert.Equal(lease.Id, (await client.KV.GetAsync(key)).Kvs[0].Lease);
+        await WaitUntilAsync(async () => (await client.KV.GetAsync(key)).Kvs.Count == 0, "the leased key is deleted", seconds: 15);
+        Assert.Equal(-1, (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl);
+    }
+
+    [Fact]
+    public async Task KeepAlive_keeps_a_short_lease_and_its_key_for_more_than_two_ttls()
+    {
+        var key = etcd.UniquePrefix("kept") + "service";
+        using var client = etcd.CreateClient();
+        var lease = await client.Lease.GrantAsync(ShortTtl);
+        await etcd.Kv.PutAsync(key, "alive", lease.Id);
+
+        await using var keepAlive = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
+        var watch = Stopwatch.StartNew();
+        var renewals = 0;
+        while (watch.Elapsed < TimeSpan.FromSeconds((2 * ShortTtl) + 1))
+        {
+            var renewal = await keepAlive.NextAsync();
+            Assert.Equal(lease.Id, renewal.Id);
+            Assert.Equal(ShortTtl, renewal.Ttl);
+            renewals++;
+        }
+
+        Assert.True(renewals >= 2);
+        Assert.Equal("alive", await etcd.Kv.GetAsync(key));
+        Assert.True((await client.Lease.TimeToLiveAsync(lease.Id)).Ttl > 0);
+        Assert.Equal(1, client.Lease.StreamsOpened);
+    }
+
+    [Fact]
+    public async Task KeepAliveOnce_renews_the_lease_to_its_whole_ttl()
+    {
+        using var client = etcd.CreateClient();
+        var lease = await client.Lease.GrantAsync(30);
+        await WaitUntilAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl < 30, "the lease's TTL goes down");
+
+        var renewal = await client.Lease.KeepAliveOnceAsync(lease.Id);
+        var after = await client.Lease.TimeToLiveAsync(lease.Id);
+
+        Assert.Equal(lease.Id, renewal.Id);
+        Assert.Equal(30, renewal.Ttl);
+        Assert.True(after.Ttl >= 29, $"TTL after the renewal: {after.Ttl}");
+    }
+
+    [Fact]
+    public async Task TimeToLive_tells_the_remaining_and_granted_ttl_and_lists_the_keys()
+    {
+        var prefix = etcd.UniquePrefix("ttl");
+        using var client = etcd.CreateClient();
+        var lease = await client.Lease.GrantAsync(60);
+        await etcd.Kv.PutAsync(prefix + "a", "1", lease.Id);
+        await etcd.Kv.PutAsync(prefix + "b", "2", lease.Id);
+
+        var withKeys = await client.Lease.TimeToLiveAsync(lease.Id, keys: true);
+        var withoutKeys = await client.Lease.TimeToLiveAsync(lease.Id);
+        var unknown = await client.Lease.TimeToLiveAsync(0x7777_0000_1234);
+
+        Assert.Equal(lease.Id, withKeys.Id);
+        Assert.Equal(60, withKeys.GrantedTtl);
+        Assert.InRange(withKeys.Ttl, 1, 60);
+        Assert.True(withKeys.Exists);
+        Assert.Equal([prefix + "a", prefix + "b"], withKeys.Keys.Order());
+        Assert.Equal(2, withKeys.KeyBytes.Count);
+        Assert.Empty(withoutKeys.Keys);
+        Assert.Equal(-1, unknown.Ttl);
+        Assert.False(unknown.Exists);
+    }
+
+    [Fact]
+    public async Task Leases_lists_a_granted_lease_until_it_is_revoked()
+    {
+        using var client = etcd.CreateClient();
+        var lease = await client.Lease.GrantAsync(60);
+
+        Assert.Contains(lease.Id, await client.Lease.LeasesAsync());
+        await client.Lease.RevokeAsync(lease.Id);
+        Assert.DoesNotContain(lease.Id, await client.Lease.LeasesAsync());
+    }
+
+    [Fact]
+    public async Task Revoke_deletes_the_leases_keys_and_a_second_revoke_throws_EtcdLeaseNotFoundException()
+    {
+        var prefix = etcd.UniquePrefix("revoke");
+        using var client = etcd.CreateClient();
+        var lease = await client.Lease.GrantAsync(60);
+        var put = await etcd.Kv.PutAsync(prefix + "a", "1", lease.Id);
+
+        var header = await client.Lease.RevokeAsync(lease.Id);
+        var again = await Assert.ThrowsAsync<EtcdLeaseNotFoundException>(() => client.Lease.RevokeAsync(lease.Id));
+
+        Assert.True(header.Revision > put);
+        Assert.Null(await etcd.Kv.GetAsync(prefix + "a"));
+        Assert.Equal(lease.Id, again.LeaseId);
+        Assert.Equal(StatusCode.NotFound, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task KeepAlive_throws_EtcdLeaseNotFoundException_naming_the_lease_when_it_is_revoked_elsewhere()
+    {
+        using var client = etcd.CreateClient();
+        // The loss shows at the next renewal, a third of the TTL later.
+        var lease = await client.Lease.GrantAsync(6);
+        await using var keepAlive = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
+        Assert.Equal(lease.Id, (await keepAlive.NextAsync()).Id);
+
+        await etcd.Cluster.EtcdctlAsync("lease", "revoke", lease.Id.ToString("x", CultureInfo.InvariantCulture));
+        var failure = await keepAlive.EndAsync(seconds: 15);
+
+        var notFound = Assert.IsType<EtcdLeaseNotFoundException>(failure);
+        Assert.Equal(lease.Id, notFound.LeaseId);
+        Assert.Contains(lease.Id.ToString(CultureInfo.InvariantCulture), notFound.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeepAliveOnce_and_a_put_with_an_expired_lease_throw_EtcdLeaseNotFoundException()
+    {
+        var key = etcd.UniquePrefix("expired") + "k";
+        using var client = etcd.CreateClient();
+        var lease = await client.Lease.GrantAsync(ShortTtl);
+        await WaitUntilAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl == -1, "the lease expires", seconds: 15);
+
+        var once = await Assert.ThrowsAsync<EtcdLeaseNotFoundException>(() => client.Lease.KeepAliveOnceAsync(lease.Id));
+        var put = await Assert.ThrowsAsync<EtcdLeaseNotFoundException>(() => client.KV.PutAsync(key, "v", new PutOptions { Lease = lease.Id }));
+
+        Assert.Equal(lease.Id, once.LeaseId);
+        Assert.Equal(lease.Id, put.LeaseId);
+        Assert.Empty((await client.KV.GetAsync(key)).Kvs);
+    }
+
+    [Fact]
+    public async Task Keep_alives_of_many_leases_share_one_stream_and_CloseAsync_ends_them()
+    {
+        using var client = etcd.CreateClient();
+        var first = await client.Lease.GrantAsync(30);
+        var second = await client.Lease.GrantAsync(30);
+        await using var one = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(first.Id, ct));
+        await using var two = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(second.Id, ct));
+        await using var twoAgain = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(second.Id, ct));
+
+        Assert.Equal(first.Id, (await one.NextAsync()).Id);
+        Assert.Equal(second.Id, (await two.NextAsync()).Id);
+        Assert.Equal(second.Id, (await twoAgain.NextAsync()).Id);
+        Assert.Equal(1, client.Lease.StreamsOpened);
+
+        await client.Lease.CloseAsync();
+
+        Assert.Null(await one.EndAsync());
+        Assert.Null(await two.EndAsync());
+        Assert.Null(await twoAgain.EndAsync());
+    }
+
+    [Fact]
+    public async Task Canceling_a_keep_alive_stops_renewing_so_the_lease_expires()
+    {
+        using var client = etcd.CreateClient();
+        var lease = await client.Lease.GrantAsync(ShortTtl);
+        await using var keepAlive = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
+        await keepAlive.NextAsync();
+
+        await keepAlive.CancelAsync();
+
+        Assert.IsAssignableFrom<OperationCanceledException>(await keepAlive.EndAsync());
+        await WaitUntilAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl == -1, "the lease expires", seconds: 15);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {seconds} s waiting until {what}.");
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using EtcdConfiguration.Client.Tests.Harness;
+using EtcdConfiguration.Testing;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace EtcdConfiguration.Client.Tests.Watch;
+
+[Collection(ClusterTestGroup.Name)]
+public sealed class WatchFailoverTests(ITestOutputHelper output)
+{
+    private const string Prefix = "fault/";
+    private const int MinimumPuts = 300;
+
+    [Fact]
+    public async Task A_prefix_watch_delivers_every_revision_once_in_order_while_members_are_killed_and_restarted()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 3 }, bound.Token);
+        var logs = new ListLoggerFactory();
+        await using var client = new EtcdClient(FastFailover(cluster, logs));
+        var start = await cluster.GetRevisionAsync() + 1;
+        await using var watch = await RevisionRecorder.StartAsync(client, start, bound.Token);
+        var killed = new List<string>();
+
+        await using (var writer = new ClusterWriter(cluster, Prefix))
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                await watch.WaitForMoreAsync(40, bound.Token);
+                var watched = cluster.Members.Single(m => m.ClientUrl == client.Watch.StreamEndpoint);
+                // Rounds 0 and 2 kill the member the watch is on; round 1 another one.
+                var target = round == 1 ? cluster.Members.First(m => m != watched) : watched;
+                await target.KillAsync();
+                killed.Add(target.ClientUrl);
+
+                await watch.WaitForMoreAsync(40, bound.Token);
+                Assert.NotEqual(target.ClientUrl, client.Watch.StreamEndpoint);
+                await target.RestartAsync(bound.Token);
+                await cluster.WaitHealthyAsync(bound.Token);
+            }
+
+            await WaitUntilAsync(() => writer.Confirmed >= MinimumPuts, $"{MinimumPuts} puts are confirmed", bound.Token);
+            await writer.StopAsync();
+            output.WriteLine($"Puts confirmed: {writer.Confirmed}, failed and retried elsewhere: {writer.Failed}.");
+        }
+
+        var last = await cluster.GetRevisionAsync();
+        var revisions = await watch.StopAtAsync(last, bound.Token);
+
+        Report(logs, start, last, revisions);
+        AssertEveryRevisionOnce(start, last, revisions);
+        Assert.True(revisions.Count >= MinimumPuts);
+        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("watch stream on", StringComparison.Ordinal)).ToList();
+        Assert.Contains(warnings, w => w.Message.Contains(killed[0], StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Message.Contains(killed[2], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_watch_on_a_frozen_member_moves_to_another_and_keeps_delivering()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 3 }, bound.Token);
+        var logs = new ListLoggerFactory();
+        await using var client = new EtcdClient(FastFailover(cluster, logs));
+        var start = await cluster.GetRevisionAsync() + 1;
+        await using var watch = await RevisionRecorder.StartAsync(client, start, bound.Token);
+        EtcdMember frozen;
+
+        await using (var writer = new ClusterWriter(cluster, Prefix))
+        {
+            await watch.WaitForMoreAsync(20, bound.Token);
+            frozen = cluster.Members.Single(m => m.ClientUrl == client.Watch.StreamEndpoint);
+            frozen.Pause();
+            try
+            {
+                await WaitUntilAsync(
+                    () => client.Watch.StreamEndpoint is { } now && now != frozen.ClientUrl,
+                    "the watch leaves the frozen member",
+                    bound.Token);
+                await watch.WaitForMoreAsync(40, bound.Token);
+            }
+            finally
+            {
+                frozen.Resume();
+            }
+
+            await writer.StopAsync();
+        }
+
+        var last = await cluster.GetRevisionAsync();
+        var revisions = await watch.StopAtAsync(last, bound.Token);
+
+        Report(logs, start, last, revisions);
+        AssertEveryRevisionOnce(start, last, revisions);
+        Assert.NotEqual(frozen.ClientUrl, client.Watch.StreamEndpoint);
+    }
+
+    [Fact]
+    public async Task KeepAlive_moves_to_another_member_when_its_member_is_killed_and_the_lease_survives()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 3 }, bound.Token);
+        await using var client = new EtcdClient(FastFailover(cluster, new ListLoggerFactory()));
+        const int ttl = 4;
+        var lease = await client.Lease.GrantAsync(ttl, bound.Token);
+        await using var keepAlive = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
+        await keepAlive.NextAsync();
+        var member = cluster.Members.Single(m => m.ClientUrl == client.Lease.StreamEndpoint);
+
+        await member.KillAsync();
+        var sinceKill = Stopwatch.StartNew();
+        while (sinceKill.Elapsed < TimeSpan.FromSeconds(ttl + 1))
+        {
+            Assert.Equal(lease.Id, (await keepAlive.NextAsync(seconds: 15)).Id);
+        }
+
+        Assert.NotEqual(member.ClientUrl, client.Lease.StreamEndpoint);
+        Assert.True((await client.Lease.TimeToLiveAsync(lease.Id, cancellationToken: bound.Token)).Ttl > 0);
+    }
+
+    private static EtcdClientOptions FastFailover(EtcdCluster cluster, ListLoggerFactory logs) => new()
+    {
+        Endpoints = [.. cluster.ClientUrls],
+        DialTimeout = TimeSpan.FromSeconds(2),
+        RequestTimeout = TimeSpan.FromSeconds(3),
+        KeepAliveInterval = TimeSpan.FromSeconds(1),
+        KeepAliveTimeout = TimeSpan.FromSeconds(1),
+        LoggerFactory = logs,
+    };
+
+    private void Report(ListLoggerFactory logs, long start, long last, IReadOnlyList<long> revisions)
+    {
+        output.WriteLine($"Revisions {start}..{last}; {revisions.Count} events delivered.");
+        foreach (var (level, message) in logs.Entries.Where(e => e.Level >= LogLevel.Information))
+        {
+            output.WriteLine($"{level}: {message}");
+        }
+    }
+
+    private static void AssertEveryRevisionOnce(long start, long last, IReadOnlyList<long> revisions)
+    {
+        var expected = Enumerable.Range(0, (int)(last - start + 1)).Select(i => start + i).ToList();
+        var missing = expected.Except(revisions).Take(10).ToList();
+        var duplicates = revisions.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).Take(10).ToList();
+        Assert.True(missing.Count == 0, $"Revisions never delivered: {string.Join(", ", missing)}");
+        Assert.True(duplicates.Count == 0, $"Revisions delivered twice: {string.Join(", ", duplicates)}");
+        Assert.Equal(expected, revisions);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken bound)
+    {
+        while (!condition())
+        {
+            Assert.False(bound.IsCancellationRequested, $"The test ran out of time waiting until {what}.");
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    /// <summary>A prefix watch whose events' revisions are recorded in the order delivered.</summary>
+    private sealed class RevisionRecorder : IAsyncDisposable
+    {
+        private readonly List<long> _revisions = [];
+        private readonly CancellationTokenSource _stop;
+        private readonly TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Task _consumer;
+
+        private RevisionRecorder(EtcdClient client, long start, CancellationToken bound)
+        {
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(bound);
+            _consumer = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var response in client.Watch.WatchAsync(Prefix, new WatchOptions { Prefix = true, StartRevision = start }, _stop.Token))
+                    {
+                        if (response.Created)
+                        {
+                            _created.TrySetResult();
+                        }
+
+                        lock (_revisions)
+                        {
+                            _revisions.AddRange(response.Events.Select(e => e.Kv.ModRevision));
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    // Stopped by the test.
+                }
+            }, CancellationToken.None);
+        }
+
+        public int Count
+        {
+            get
+            {
+                lock (_revisions)
+                {
+                    return _revisions.Count;
+                }
+            }
+        }
+
+        public static async Task<RevisionRecorder> StartAsync(EtcdClient client, long start, CancellationToken bound)
+        {
+            var recorder = new RevisionRecorder(client, start, bound);
+            await recorder._created.Task.WaitAsync(bound);
+            return recorder;
+        }
+
+        /// <summary>Waits until <paramref name="more"/> further events have arrived.</summary>
+        public async Task WaitForMoreAsync(int more, CancellationToken bound)
+        {
+            var target = Count + more;
+            await WaitUntilAsync(() => Count >= target || _consumer.IsCompleted, $"{target} events are delivered", bound);
+            ThrowIfEnded();
+        }
+
+        /// <summary>Waits until revision <paramref name="last"/> is delivered, stops the watch and returns what it delivered.</summary>
+        public async Task<IReadOnlyList<long>> StopAtAsync(long last, CancellationToken bound)
+        {
+            await WaitUntilAsync(
+                () =>
+                {
+                    lock (_revisions)
+                    {
+                        return (_revisions.Count > 0 && _revisions[^1] >= last) || _consumer.IsCompleted;
+                    }
+                },
+                $"revision {last} is delivered",
+                bound);
+            ThrowIfEnded();
+            await _stop.CancelAsync();
+            await _consumer;
+            lock (_revisions)
+            {
+                return [.. _revisions];
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _consumer;
+            _stop.Dispose();
+        }
+
+        private void ThrowIfEnded()
+        {
+            if (_consumer.IsCompleted)
+            {
+                _consumer.GetAwaiter().GetResult();
+                Assert.Fail("The watch ended by itself.");
+            }
+        }
+    }
+}

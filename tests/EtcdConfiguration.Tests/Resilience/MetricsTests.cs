@@ -1,0 +1,75 @@
+using EtcdConfiguration.Testing;
+
+namespace EtcdConfiguration.Tests.Resilience;
+
+/// <summary>The "EtcdConfiguration" meter counts loads, reloads, skipped keys and reconnects, and gauges the keys held.</summary>
+public class MetricsTests
+{
+    [Fact]
+    public async Task CountLoadsReloadsKeysAndSkippedKeys()
+    {
+        await using var cluster = await EtcdCluster.StartAsync();
+        var prefix = TestConfiguration.NewPrefix();
+        using var metrics = new MetricsRecorder(prefix);
+        await cluster.PutAsync(prefix + "A", "1");
+        await cluster.PutAsync(prefix + "Blob", "{\"X\":1,\"Y\":[true,false]}");
+
+        using var configuration = TestConfiguration.Build(cluster.Endpoints, prefix);
+
+        Assert.Equal(1, metrics.Sum("etcd_configuration.loads/success"));
+        Assert.Equal(0, metrics.Sum("etcd_configuration.loads/failure"));
+        Assert.Equal(1, metrics.Count("etcd_configuration.load.duration"));
+        Assert.Equal(4, metrics.Observe("etcd_configuration.keys"));
+        Assert.Equal(0, metrics.Sum("etcd_configuration.reloads"));
+
+        await cluster.PutAsync(prefix + "A", "2");
+        await Poll.UntilAsync(() => metrics.Sum("etcd_configuration.reloads") == 1, "one reload for one change");
+        Assert.Equal("2", configuration["A"]);
+
+        await cluster.PutAsync(prefix + "A", "2");
+        await cluster.PutAsync(prefix + "Blob", "{\"X\":1");
+        await cluster.PutAsync(prefix + "C", "3");
+        await Poll.UntilAsync(() => configuration["C"] == "3", "the last change");
+        Assert.Equal(1, metrics.Sum("etcd_configuration.skipped_keys"));
+        Assert.Equal(2, metrics.Sum("etcd_configuration.reloads"));
+        Assert.Equal(5, metrics.Observe("etcd_configuration.keys"));
+        Assert.True(metrics.Count("etcd_configuration.apply.duration") >= 2);
+        Assert.Equal(0, metrics.Sum("etcd_configuration.watch_reconnects"));
+
+        configuration.Dispose();
+        Assert.Null(metrics.Observe("etcd_configuration.keys"));
+    }
+
+    [Fact]
+    public async Task CountReconnectsAfterAKillAndTheLoadsFromACacheAndFailures()
+    {
+        await using var cluster = await EtcdCluster.StartAsync();
+        var prefix = TestConfiguration.NewPrefix();
+        using var metrics = new MetricsRecorder(prefix);
+        using var directory = new TempDirectory();
+        var cacheFile = directory.File("config.json");
+        await cluster.PutAsync(prefix + "A", "1");
+        using (var first = TestConfiguration.Build(cluster.Endpoints, prefix, s => s.CacheFile = cacheFile))
+        {
+            await cluster.Members[0].KillAsync();
+            await Poll.UntilAsync(() => metrics.Sum("etcd_configuration.watch_reconnects") >= 1, "a reconnect to be counted");
+            Assert.Equal(0, metrics.Sum("etcd_configuration.reloads"));
+        }
+
+        using var second = TestConfiguration.Build(cluster.Endpoints, prefix, s =>
+        {
+            s.CacheFile = cacheFile;
+            s.StartupTimeout = TimeSpan.FromSeconds(1);
+        });
+        Assert.Equal(1, metrics.Sum("etcd_configuration.loads/cache"));
+        Assert.True(metrics.Sum("etcd_configuration.loads/failure") >= 1);
+        Assert.Equal(1, metrics.Observe("etcd_configuration.keys"));
+
+        await cluster.Members[0].RestartAsync();
+        await Poll.UntilAsync(() => second.Provider.Status.State == EtcdConfigurationState.Live, "the provider to reach etcd");
+        Assert.Equal(2, metrics.Sum("etcd_configuration.loads/success"));
+
+        // Nothing changed while etcd was away: converging from the cache changes no value, so no reload.
+        Assert.Equal(0, metrics.Sum("etcd_configuration.reloads"));
+    }
+}
