@@ -54,7 +54,7 @@ public sealed class SnapshotTests(ProviderClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task APrefixLargerThanOneResponseMayBeLoadsCompletely()
+    public async Task APrefixLargerThanOneResponseLoadsInSmallerPages()
     {
         // 2,000 values of 1 KiB do not fit the 1 MiB responses this client accepts: the pages must shrink.
         const int Keys = 2000;
