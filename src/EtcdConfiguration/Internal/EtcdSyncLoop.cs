@@ -30,7 +30,8 @@ internal sealed class EtcdSyncLoop
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = int.MaxValue,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null and not OperationCanceledException),
+                // Only the provider's own stop ends the loop; any other failure, a stray cancellation included, is retried.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                     args.Outcome.Exception is EtcdCompactedException ? TimeSpan.Zero : NextDelay()),
                 OnRetry = args =>
