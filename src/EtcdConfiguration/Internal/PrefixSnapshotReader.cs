@@ -6,45 +6,94 @@ namespace EtcdConfiguration.Internal;
 /// <summary>
 /// Reads every key under a prefix as one consistent snapshot: the first page fixes the revision and every
 /// later page is read at that revision, so a concurrent writer can never produce a mix. Pages are bounded
-/// by count and shrink when a page would exceed the message size limit.
+/// by count and by bytes, and shrink when a page would exceed the message size limit. The next page is
+/// requested before the current one is handed over, so etcd reads it while the caller decodes.
 /// </summary>
 internal sealed class PrefixSnapshotReader(EtcdClient client, ReadOnlyMemory<byte> prefix, ReadOnlyMemory<byte> rangeEnd)
 {
-    /// <summary>Keys per page at first: small enough for ~100-byte values to stay far below gRPC's 4 MiB.</summary>
+    /// <summary>Keys in the first page: small enough for ~100-byte values to stay far below gRPC's 4 MiB.</summary>
     public const int DefaultPageSize = 2000;
+
+    /// <summary>
+    /// What later pages aim at, in key and value bytes, judged from the page before: far below gRPC's 4 MiB, yet
+    /// few pages. Pages at most double, so a small prefix still comes in a few pages whose decoding overlaps the
+    /// reading of the next. etcd 3.4 walks the whole rest of the range for every page (to count it), so the number of
+    /// pages, not only their size, sets the cost of a large prefix.
+    /// </summary>
+    public const int TargetPageBytes = 1024 * 1024;
+
+    /// <summary>The most keys one page asks for, whatever their size.</summary>
+    public const int MaxPageSize = 10_000;
 
     /// <summary>Reads the snapshot, handing each page's key-values to <paramref name="onPage"/>; returns its revision.</summary>
     public async Task<long> ReadAsync(Action<IReadOnlyList<KeyValue>> onPage, CancellationToken cancellationToken)
     {
-        var pageSize = DefaultPageSize;
-        var from = prefix;
-        long revision = 0;
+        // A page that had to shrink sets the most any later page asks for.
+        var requested = DefaultPageSize;
+        var ceiling = MaxPageSize;
+        var (page, limit) = await FetchAsync(prefix, 0, requested, cancellationToken);
+        var revision = page.Header.Revision;
         while (true)
         {
-            GetResponse page;
+            if (limit < requested)
+            {
+                ceiling = Math.Min(ceiling, limit);
+            }
+
+            Task<(GetResponse Page, int Limit)>? next = null;
+            if (page.More && page.Kvs.Count > 0)
+            {
+                requested = NextLimit(page.Kvs, Math.Min(ceiling, requested * 2));
+                next = FetchAsync(NextKey(page.Kvs[^1].KeyBytes), revision, requested, cancellationToken);
+            }
+
             try
             {
-                page = await client.KV.GetAsync(from, new GetOptions { RangeEndBytes = rangeEnd, Revision = revision, Limit = pageSize }, cancellationToken);
+                onPage(page.Kvs);
             }
-            catch (EtcdException ex) when (ex.StatusCode == StatusCode.ResourceExhausted && pageSize > 1)
+            catch
             {
-                pageSize = Math.Max(1, pageSize / 8);
-                continue;
+                // The caller's failure wins; the request already sent must not fail unobserved.
+                next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw;
             }
 
-            if (revision == 0)
-            {
-                revision = page.Header.Revision;
-            }
-
-            onPage(page.Kvs);
-            if (!page.More || page.Kvs.Count == 0)
+            if (next is null)
             {
                 return revision;
             }
 
-            from = NextKey(page.Kvs[^1].KeyBytes);
+            (page, limit) = await next;
         }
+    }
+
+    /// <summary>Gets one page of at most <paramref name="limit"/> keys, asking for fewer while the response is too large.</summary>
+    private async Task<(GetResponse Page, int Limit)> FetchAsync(ReadOnlyMemory<byte> from, long revision, int limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                var page = await client.KV.GetAsync(from, new GetOptions { RangeEndBytes = rangeEnd, Revision = revision, Limit = limit }, cancellationToken);
+                return (page, limit);
+            }
+            catch (EtcdException ex) when (ex.StatusCode == StatusCode.ResourceExhausted && limit > 1)
+            {
+                limit = Math.Max(1, limit / 8);
+            }
+        }
+    }
+
+    private static int NextLimit(IReadOnlyList<KeyValue> page, int ceiling)
+    {
+        long bytes = 0;
+        foreach (var kv in page)
+        {
+            bytes += kv.KeyBytes.Length + kv.ValueBytes.Length;
+        }
+
+        var perKey = Math.Max(1, bytes / page.Count);
+        return (int)Math.Clamp(TargetPageBytes / perKey, 1, ceiling);
     }
 
     private static byte[] NextKey(ReadOnlyMemory<byte> key)

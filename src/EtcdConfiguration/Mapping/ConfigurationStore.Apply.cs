@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 
 namespace EtcdConfiguration;
@@ -6,6 +7,13 @@ namespace EtcdConfiguration;
 internal sealed partial class ConfigurationStore
 {
     private const int StackKeyChars = 256;
+
+    // Contributions are small (a JSON blob gives a handful of pairs): they are checked for repeats by a scan, which
+    // allocates nothing, and only large ones through a set.
+    private const int ScannedContribution = 8;
+
+    // Parent paths whose child keys are remembered at once; past this the memory starts afresh.
+    private const int ChildKeyCacheLimit = 256;
 
     private static readonly char s_delimiter = ConfigurationPath.KeyDelimiter[0];
 
@@ -53,6 +61,11 @@ internal sealed partial class ConfigurationStore
                     Contribute(change.EtcdKey, change.SegmentCount, pairs, batch);
                 }
             }
+
+            if (ChangesKeySet(batch))
+            {
+                ForgetChildKeys();
+            }
         }
         finally
         {
@@ -62,6 +75,58 @@ internal sealed partial class ConfigurationStore
         return Summarise(batch);
     }
 
+    // The first load into an empty store: there is nothing to withdraw or compare with, so the pairs go straight in
+    // without the before-images a batch keeps (at startup those cost more than the data itself). The etcd keys are
+    // distinct (the caller checked that they ascend). Validation comes first, so a bad entry applies nothing.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ApplyResult LoadIntoEmpty(IReadOnlyList<EtcdKeyChange> listing)
+    {
+        int pairCount = 0;
+        int complexCount = 0;
+        foreach (var change in listing)
+        {
+            if (!change.KeepsCurrent && change.Contribution is { Count: > 0 } pairs)
+            {
+                Validate(change);
+                pairCount += pairs.Count;
+                complexCount += pairs.Count > 1 ? 1 : 0;
+            }
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            ForgetChildKeys();
+            _slots.EnsureCapacity(pairCount);
+            _contributors.EnsureCapacity(complexCount);
+            foreach (var change in listing)
+            {
+                if (!change.KeepsCurrent && change.Contribution is { Count: > 0 } pairs)
+                {
+                    Contribute(change.EtcdKey, change.SegmentCount, pairs, batch: null);
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        Dictionary<(string Winner, string Loser), KeyConflict>? conflicts = null;
+        foreach (var (key, slot) in _slots)
+        {
+            if (slot.Owner is ContenderSet set)
+            {
+                AddConflicts(key, set, ref conflicts);
+            }
+        }
+
+        return _slots.Count == 0 && conflicts is null
+            ? ApplyResult.Unchanged
+            : new ApplyResult(_slots.Count > 0, conflicts is null ? [] : [.. conflicts.Values]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Validate(EtcdKeyChange change)
     {
         if (change.SegmentCount < 0)
@@ -70,15 +135,16 @@ internal sealed partial class ConfigurationStore
         }
 
         var pairs = change.Contribution!;
-        HashSet<string>? seen = pairs.Count > 1 ? new(pairs.Count, StringComparer.OrdinalIgnoreCase) : null;
-        foreach (var pair in pairs)
+        HashSet<string>? seen = pairs.Count > ScannedContribution ? new(pairs.Count, StringComparer.OrdinalIgnoreCase) : null;
+        for (int i = 0; i < pairs.Count; i++)
         {
+            var pair = pairs[i];
             if (pair.Key is null)
             {
                 throw new ArgumentException($"The contribution of etcd key '{change.EtcdKey}' has a null configuration key.");
             }
 
-            if (seen is not null && !seen.Add(pair.Key))
+            if (seen is not null ? !seen.Add(pair.Key) : AppearsBefore(pairs, i))
             {
                 throw new ArgumentException(
                     $"The contribution of etcd key '{change.EtcdKey}' gives the configuration key '{pair.Key}' more than once.");
@@ -109,6 +175,20 @@ internal sealed partial class ConfigurationStore
             && path.SequenceEqual(key)
                 ? new Current(null, key, slot.Value)
                 : default;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool AppearsBefore(IReadOnlyList<KeyValuePair<string, string?>> pairs, int index)
+    {
+        for (int j = 0; j < index; j++)
+        {
+            if (string.Equals(pairs[j].Key, pairs[index].Key, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool Matches(Current current, EtcdKeyChange change)
@@ -202,7 +282,8 @@ internal sealed partial class ConfigurationStore
         }
     }
 
-    private void Contribute(string etcdKey, int segmentCount, IReadOnlyList<KeyValuePair<string, string?>> pairs, Batch batch)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Contribute(string etcdKey, int segmentCount, IReadOnlyList<KeyValuePair<string, string?>> pairs, Batch? batch)
     {
         if (pairs.Count == 1 && IsPlain(etcdKey, segmentCount, pairs[0].Key))
         {
@@ -216,7 +297,7 @@ internal sealed partial class ConfigurationStore
 
             var disputing = new Contributor(etcdKey, segmentCount, [key]);
             _contributors.Add(etcdKey, disputing);
-            batch.Written.Add(disputing);
+            batch?.Written.Add(disputing);
             Dispute(slotKey, slot, new Contender(disputing, key, value));
             return;
         }
@@ -229,7 +310,7 @@ internal sealed partial class ConfigurationStore
 
         var contributor = new Contributor(etcdKey, segmentCount, keys);
         _contributors.Add(etcdKey, contributor);
-        batch.Written.Add(contributor);
+        batch?.Written.Add(contributor);
         foreach (var (key, value) in pairs)
         {
             Touch(key, batch);
@@ -302,9 +383,10 @@ internal sealed partial class ConfigurationStore
         }
     }
 
-    private void Touch(string key, Batch batch)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Touch(string key, Batch? batch)
     {
-        if (!batch.Before.ContainsKey(key))
+        if (batch is not null && !batch.Before.ContainsKey(key))
         {
             batch.Before.Add(
                 key,
@@ -312,6 +394,21 @@ internal sealed partial class ConfigurationStore
                     ? new SlotImage(true, slotKey, slot.Value)
                     : new SlotImage(false, null, null));
         }
+    }
+
+    // Whether the batch added, removed or respelled a configuration key (a change of values only does not).
+    private bool ChangesKeySet(Batch batch)
+    {
+        foreach (var (key, before) in batch.Before)
+        {
+            bool exists = _slotsBySpan.TryGetValue(key, out string? slotKey, out _);
+            if (exists != before.Exists || (exists && !string.Equals(slotKey, before.Key, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private ApplyResult Summarise(Batch batch)
@@ -328,21 +425,7 @@ internal sealed partial class ConfigurationStore
 
             if (exists && slot.Owner is ContenderSet set && set.Members.Any(c => batch.Written.Contains(c.Source)))
             {
-                var winner = set.Winner().Source;
-                foreach (var contender in set.Members)
-                {
-                    var loser = contender.Source;
-                    if (ReferenceEquals(loser, winner))
-                    {
-                        continue;
-                    }
-
-                    conflicts ??= [];
-                    var pair = (winner.EtcdKey, loser.EtcdKey);
-                    conflicts[pair] = conflicts.TryGetValue(pair, out var known)
-                        ? known with { KeyCount = known.KeyCount + 1 }
-                        : new KeyConflict(slotKey!, winner.EtcdKey, loser.EtcdKey, 1, winner.SegmentCount != loser.SegmentCount);
-                }
+                AddConflicts(slotKey!, set, ref conflicts);
             }
         }
 
@@ -351,8 +434,29 @@ internal sealed partial class ConfigurationStore
             : new ApplyResult(changed, conflicts is null ? [] : [.. conflicts.Values]);
     }
 
+    // One disputed configuration key: the winner against each loser, counted once per pair of etcd keys.
+    private static void AddConflicts(string slotKey, ContenderSet set, ref Dictionary<(string Winner, string Loser), KeyConflict>? conflicts)
+    {
+        var winner = set.Winner().Source;
+        foreach (var contender in set.Members)
+        {
+            var loser = contender.Source;
+            if (ReferenceEquals(loser, winner))
+            {
+                continue;
+            }
+
+            conflicts ??= [];
+            var pair = (winner.EtcdKey, loser.EtcdKey);
+            conflicts[pair] = conflicts.TryGetValue(pair, out var known)
+                ? known with { KeyCount = known.KeyCount + 1 }
+                : new KeyConflict(slotKey, winner.EtcdKey, loser.EtcdKey, 1, winner.SegmentCount != loser.SegmentCount);
+        }
+    }
+
     // A plain etcd key gives one pair, at the path that is its rest with '/' read as ':', with no empty segment
     // lost on the way: then the etcd key can be rebuilt from the path and need not be stored.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool IsPlain(string etcdKey, int segmentCount, string path)
     {
         if (path.Length == 0

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 
 namespace EtcdConfiguration;
@@ -30,6 +32,13 @@ internal sealed partial class ConfigurationStore : IDisposable
     private readonly Dictionary<string, Slot> _slots = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Slot>.AlternateLookup<ReadOnlySpan<char>> _slotsBySpan;
     private readonly Dictionary<string, Contributor> _contributors = new(StringComparer.Ordinal);
+
+    // The next segments under a parent path, as GetChildKeys finds them by scanning every key. The options binder
+    // asks for the same few sections after every reload, and most batches change values only, so the answers are
+    // kept until a batch adds, removes or respells a configuration key. Filled under the read lock and cleared
+    // under the write lock, so no answer from before a batch survives it.
+    private readonly ConcurrentDictionary<string, string[]> _childKeys = new(StringComparer.OrdinalIgnoreCase);
+    private volatile string[]? _rootChildKeys;
 
     /// <summary>Creates an empty store for the etcd keys under <paramref name="prefix"/>.</summary>
     /// <param name="prefix">The normalised prefix, <see cref="KeyMapper.Prefix"/>.</param>
@@ -106,19 +115,26 @@ internal sealed partial class ConfigurationStore : IDisposable
         _lock.EnterReadLock();
         try
         {
-            foreach (string key in _slots.Keys)
+            var known = parentPath is null ? _rootChildKeys : _childKeys.GetValueOrDefault(parentPath);
+            if (known is null)
             {
+                known = ScanChildKeys(parentPath);
                 if (parentPath is null)
                 {
-                    results.Add(Segment(key, 0));
+                    _rootChildKeys = known;
                 }
-                else if (key.Length > parentPath.Length
-                    && key[parentPath.Length] == ConfigurationPath.KeyDelimiter[0]
-                    && key.StartsWith(parentPath, StringComparison.OrdinalIgnoreCase))
+                else
                 {
-                    results.Add(Segment(key, parentPath.Length + 1));
+                    if (_childKeys.Count >= ChildKeyCacheLimit)
+                    {
+                        _childKeys.Clear();
+                    }
+
+                    _childKeys[parentPath] = known;
                 }
             }
+
+            results.AddRange(known);
         }
         finally
         {
@@ -177,6 +193,12 @@ internal sealed partial class ConfigurationStore : IDisposable
         ArgumentNullException.ThrowIfNull(entries);
         lock (_writeGate)
         {
+            if (_slots.Count == 0 && _contributors.Count == 0
+                && entries is IReadOnlyList<EtcdKeyChange> listing && IsStrictlyAscending(listing))
+            {
+                return LoadIntoEmpty(listing);
+            }
+
             var wanted = new Dictionary<string, EtcdKeyChange>(StringComparer.Ordinal);
             foreach (var entry in entries)
             {
@@ -222,6 +244,50 @@ internal sealed partial class ConfigurationStore : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _lock.Dispose();
+
+    // A listing from etcd comes sorted by key; strictly ascending keys are distinct, which the first load relies on.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool IsStrictlyAscending(IReadOnlyList<EtcdKeyChange> listing)
+    {
+        for (int i = 0; i < listing.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(listing[i].EtcdKey, nameof(listing));
+            if (i > 0 && string.CompareOrdinal(listing[i - 1].EtcdKey, listing[i].EtcdKey) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Called with the read lock held.
+    private string[] ScanChildKeys(string? parentPath)
+    {
+        var found = new List<string>();
+        foreach (string key in _slots.Keys)
+        {
+            if (parentPath is null)
+            {
+                found.Add(Segment(key, 0));
+            }
+            else if (key.Length > parentPath.Length
+                && key[parentPath.Length] == ConfigurationPath.KeyDelimiter[0]
+                && key.StartsWith(parentPath, StringComparison.OrdinalIgnoreCase))
+            {
+                found.Add(Segment(key, parentPath.Length + 1));
+            }
+        }
+
+        return [.. found];
+    }
+
+    // Called with the write lock held, after a batch that changed the set of keys.
+    private void ForgetChildKeys()
+    {
+        _childKeys.Clear();
+        _rootChildKeys = null;
+    }
 
     private static string Segment(string key, int start)
     {

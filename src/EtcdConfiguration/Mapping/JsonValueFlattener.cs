@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
@@ -32,10 +33,22 @@ internal static class JsonValueFlattener
 
     private static readonly string s_delimiter = ConfigurationPath.KeyDelimiter;
 
+    // Property names up to this many chars are joined to their parent's path without a string of their own.
+    private const int StackNameChars = 128;
+
+    // Scratch space reused by every call on a thread (there is no recursion and no callback), so flattening a value
+    // allocates its pairs and nothing else: at startup every key's value passes through here.
+    [ThreadStatic]
+    private static PairCollector? t_output;
+
+    [ThreadStatic]
+    private static Frame[]? t_frames;
+
     /// <summary>
     /// Flattens the JSON document in <paramref name="json"/> (valid UTF-8, no byte order mark) beneath
     /// <paramref name="path"/>; at the root path <c>""</c> the document must be an object or array.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryFlatten(
         ReadOnlySpan<byte> json,
         string path,
@@ -43,8 +56,8 @@ internal static class JsonValueFlattener
         [NotNullWhen(false)] out DecodeError? error)
     {
         pairs = null;
-        var output = new PairCollector();
-        var frames = new Frame[8];
+        var output = t_output ??= new PairCollector();
+        var frames = t_frames ??= new Frame[8];
         int depth = 0;
         string? propertyPath = null;
         DecodeError? duplicate = null;
@@ -69,6 +82,7 @@ internal static class JsonValueFlattener
                         if (depth == frames.Length)
                         {
                             Array.Resize(ref frames, frames.Length * 2);
+                            t_frames = frames;
                         }
 
                         frames[depth++] = new Frame(containerPath, reader.TokenType == JsonTokenType.StartArray);
@@ -87,8 +101,7 @@ internal static class JsonValueFlattener
                     case JsonTokenType.PropertyName:
                         ref var owner = ref frames[depth - 1];
                         owner.IsEmpty = false;
-                        string name = reader.GetString()!;
-                        propertyPath = owner.Path is null ? name : owner.Path + s_delimiter + name;
+                        propertyPath = owner.Path is null ? reader.GetString()! : ChildName(owner.Path, ref reader);
                         break;
 
                     default:
@@ -110,6 +123,16 @@ internal static class JsonValueFlattener
                         break;
                 }
             }
+
+            if (duplicate is not null)
+            {
+                error = duplicate;
+                return false;
+            }
+
+            pairs = output.ToArray();
+            error = null;
+            return true;
         }
         catch (JsonException ex)
         {
@@ -127,16 +150,11 @@ internal static class JsonValueFlattener
                 $"The value is not valid JSON: a string holds an escape that is not valid Unicode (line {LineOf(json, reader.TokenStartIndex) + 1}).");
             return false;
         }
-
-        if (duplicate is not null)
+        finally
         {
-            error = duplicate;
-            return false;
+            output.Clear();
+            Array.Clear(frames);
         }
-
-        pairs = output.ToArray();
-        error = null;
-        return true;
     }
 
     /// <summary>The error for a value at the prefix key that has no configuration key of its own.</summary>
@@ -146,6 +164,22 @@ internal static class JsonValueFlattener
 
     private static string? RootPath(string path) => path.Length == 0 ? null : path;
 
+    // parent + ':' + the property name, unescaped, without first making the name a string of its own.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string ChildName(string parent, ref Utf8JsonReader reader)
+    {
+        // Unescaped, a name never has more UTF-16 chars than it has bytes.
+        if (reader.HasValueSequence || reader.ValueSpan.Length > StackNameChars)
+        {
+            return parent + s_delimiter + reader.GetString();
+        }
+
+        Span<char> name = stackalloc char[StackNameChars];
+        int length = reader.CopyString(name);
+        return string.Concat(parent, s_delimiter, name[..length]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string ChildPath(ref Frame parent, string? propertyPath)
     {
         if (!parent.IsArray)
@@ -158,6 +192,7 @@ internal static class JsonValueFlattener
         return parent.Path is null ? index : parent.Path + s_delimiter + index;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? ScalarText(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.String => reader.GetString(),
@@ -188,6 +223,7 @@ internal static class JsonValueFlattener
         private readonly List<KeyValuePair<string, string?>> _pairs = [];
         private Dictionary<string, int>? _index;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TryAdd(string key, string? value)
         {
             if (IndexOf(key) >= 0)
@@ -200,6 +236,7 @@ internal static class JsonValueFlattener
         }
 
         // An empty object or array replaces whatever the key holds, keeping the key's first spelling.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Overwrite(string key, string? value)
         {
             int at = IndexOf(key);
@@ -213,8 +250,17 @@ internal static class JsonValueFlattener
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public KeyValuePair<string, string?>[] ToArray() => [.. _pairs];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Clear()
+        {
+            _pairs.Clear();
+            _index = null;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int IndexOf(string key)
         {
             if (_index is not null)
@@ -233,6 +279,7 @@ internal static class JsonValueFlattener
             return -1;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Append(string key, string? value)
         {
             if (_index is null && _pairs.Count == ScanLimit)

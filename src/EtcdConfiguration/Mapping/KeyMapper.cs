@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.Extensions.Configuration;
@@ -58,6 +59,7 @@ internal sealed class KeyMapper
     /// </param>
     /// <param name="error">Why the key was not mapped, or <see cref="KeyMapError.None"/>.</param>
     /// <returns><see langword="true"/> if the key was mapped.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryMap(ReadOnlySpan<byte> etcdKey, out string path, out int segmentCount, out KeyMapError error)
     {
         path = string.Empty;
@@ -105,6 +107,7 @@ internal sealed class KeyMapper
     /// <summary>
     /// The depth of a configuration path: its <c>:</c>-separated parts, or 0 for the root path <c>""</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int CountSegments(string path) =>
         path.Length == 0 ? 0 : path.AsSpan().Count(':') + 1;
 
@@ -137,6 +140,7 @@ internal sealed class KeyMapper
     }
 
     // Rewrites "a//b/c/" as "a:b:c" in place and returns the new length.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int JoinSegments(Span<char> chars)
     {
         int written = 0;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -21,6 +22,7 @@ internal static class ValueDecoder
     /// <param name="value">The raw value bytes.</param>
     /// <param name="pairs">The pairs the key contributes, keys unique case-insensitively; possibly none.</param>
     /// <param name="error">Why the value gives nothing, naming the problem but never the value.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryDecode(
         EtcdValueFormat format,
         string path,

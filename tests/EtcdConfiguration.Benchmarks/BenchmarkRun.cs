@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EtcdConfiguration.Benchmarks;
+
+/// <summary>
+/// The whole run: start etcd, run every scenario in one process (the order keeps the memory and startup figures
+/// free of other live clients), then write the Markdown page, the chart and the raw results.
+/// </summary>
+internal static class BenchmarkRun
+{
+    private const string ChartFile = "propagation-cdf.png";
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var settings = BenchSettings.Parse(args);
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var loadBefore = MachineInfo.LoadAverage();
+        BenchContext.Log($"{(settings.Quick ? "quick" : "full")} run; load average {loadBefore}; writing to {Path.GetFullPath(settings.OutputDirectory)}");
+        var machine = await MachineInfo.ReadAsync();
+
+        BenchResults results;
+        await using (var context = await BenchContext.StartAsync(settings))
+        {
+            BenchContext.Log($"etcd {machine.Etcd} at {context.Endpoint}");
+            var startup = await StartupScenario.RunAsync(context);
+            var memory = await MemoryScenario.RunAsync(context);
+            var changeCost = await ChangeCostScenario.RunAsync(context);
+            var (propagation, propagationProvider) = await PropagationScenario.RunAsync(context);
+            var burst = await BurstScenario.RunAsync(context);
+            var (fanOut, fanOutProviders) = await FanOutScenario.RunAsync(context);
+            var idle = await IdleScenario.RunAsync(context, providers: settings.FanOutProviders + 1);
+            propagationProvider.Dispose();
+            foreach (var provider in fanOutProviders)
+            {
+                provider.Dispose();
+            }
+
+            results = new BenchResults(
+                settings.Quick,
+                started,
+                clock.Elapsed.TotalMinutes,
+                machine,
+                loadBefore,
+                MachineInfo.LoadAverage(),
+                startup,
+                memory,
+                changeCost,
+                propagation,
+                burst,
+                fanOut,
+                idle);
+        }
+
+        Directory.CreateDirectory(settings.OutputDirectory);
+        var checks = TargetCheck.Evaluate(results);
+        CdfChart.Save(results.Propagation, Path.Combine(settings.OutputDirectory, ChartFile));
+        await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "benchmarks.md"), ReportWriter.Render(results, checks, ChartFile));
+        await File.WriteAllTextAsync(
+            Path.Combine(settings.OutputDirectory, "benchmark-results.json"),
+            JsonSerializer.Serialize(results, JsonOptions) + "\n");
+
+        foreach (var check in checks)
+        {
+            BenchContext.Log($"{(check.Met ? "met   " : "MISSED")} {check.Target}: {check.Measured}");
+        }
+
+        BenchContext.Log(string.Create(CultureInfo.InvariantCulture, $"done in {clock.Elapsed.TotalMinutes:0.0} min; load average {MachineInfo.LoadAverage()}"));
+        return 0;
+    }
+}
