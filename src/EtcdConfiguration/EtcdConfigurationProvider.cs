@@ -327,7 +327,20 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
                 Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             }
 
-            OnReload();
+            try
+            {
+                OnReload();
+            }
+            catch (Exception handlerFailure)
+            {
+                // The app's own change handlers threw (OnReload runs them synchronously). The change is applied;
+                // their failure is not etcd's, so it must neither break the watch nor reach OnLoadException.
+                Logger.LogError(
+                    handlerFailure,
+                    "A configuration change handler threw after '{Prefix}' changed at revision {Revision}; the change is applied.",
+                    _mapper.Prefix,
+                    Revision);
+            }
         }
     }
 }

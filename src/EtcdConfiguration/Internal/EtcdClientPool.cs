@@ -78,7 +78,7 @@ internal static class EtcdClientPool
     private static string KeyOf(EtcdConfigurationSource source)
     {
         var text = new StringBuilder();
-        foreach (var endpoint in source.Endpoints.Select(e => e.Trim().TrimEnd('/')).Order(StringComparer.OrdinalIgnoreCase))
+        foreach (var endpoint in source.Endpoints.Select(e => e.Trim().TrimEnd('/').ToLowerInvariant()).Order(StringComparer.OrdinalIgnoreCase))
         {
             text.Append(endpoint).Append('\n');
         }

@@ -30,7 +30,8 @@ internal sealed class EtcdSyncLoop
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = int.MaxValue,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null and not OperationCanceledException),
+                // Only the provider's own stop ends the loop; any other failure, a stray cancellation included, is retried.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                     args.Outcome.Exception is EtcdCompactedException ? TimeSpan.Zero : NextDelay()),
                 OnRetry = args =>
@@ -73,10 +74,6 @@ internal sealed class EtcdSyncLoop
         }
     }
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage(
-        "Reliability",
-        "CA2012:Use ValueTasks correctly",
-        Justification = "Each MoveNextAsync result is consumed exactly once: read synchronously when already completed, awaited otherwise.")]
     private async ValueTask SyncAsync(CancellationToken cancellationToken)
     {
         if (_needsSnapshot)
@@ -92,43 +89,74 @@ internal sealed class EtcdSyncLoop
         }
 
         var options = new WatchOptions { Prefix = true, StartRevision = _provider.Revision + 1 };
-        await using var responses = _provider.Client.Watch.WatchAsync(_provider.Mapper.PrefixBytes, options, cancellationToken)
-            .GetAsyncEnumerator(cancellationToken);
+
+        // The watch gets its own token: an async iterator cannot be disposed while a MoveNextAsync is pending (it
+        // throws NotSupportedException, which would hide why the loop left), so leaving early cancels it first.
+        using var watchStopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var responses = _provider.Client.Watch.WatchAsync(_provider.Mapper.PrefixBytes, options, watchStopping.Token)
+            .GetAsyncEnumerator(watchStopping.Token);
         var batch = new List<WatchResponse>();
+
         // Tasks rather than ValueTasks: each step is checked for completion before it is consumed.
         var next = responses.MoveNextAsync().AsTask();
-        while (await next)
+        try
         {
-            // Take everything that has already arrived, then apply it as one batch and signal once.
-            batch.Add(responses.Current);
-            var ended = false;
-            while (true)
+            while (await next)
             {
-                next = responses.MoveNextAsync().AsTask();
-                if (!next.IsCompleted)
-                {
-                    break;
-                }
-
-                if (!await next)
-                {
-                    ended = true;
-                    break;
-                }
-
+                // Take everything that has already arrived, then apply it as one batch and signal once.
                 batch.Add(responses.Current);
-            }
+                var ended = false;
+                while (true)
+                {
+                    next = responses.MoveNextAsync().AsTask();
+                    if (!next.IsCompleted)
+                    {
+                        break;
+                    }
 
-            _provider.ApplyWatchBatch(batch);
-            batch.Clear();
-            _consecutiveFailures = 0;
-            if (ended)
-            {
-                break;
+                    if (!await next)
+                    {
+                        ended = true;
+                        break;
+                    }
+
+                    batch.Add(responses.Current);
+                }
+
+                _provider.ApplyWatchBatch(batch);
+                batch.Clear();
+                _consecutiveFailures = 0;
+                if (ended)
+                {
+                    break;
+                }
             }
+        }
+        finally
+        {
+            await EndWatchAsync(responses, next, watchStopping);
         }
 
         throw new EtcdUnavailableException($"The etcd watch on '{_provider.Mapper.Prefix}' ended unexpectedly.");
+    }
+
+    private async Task EndWatchAsync(IAsyncEnumerator<WatchResponse> responses, Task<bool> next, CancellationTokenSource watchStopping)
+    {
+        if (!next.IsCompleted)
+        {
+            await watchStopping.CancelAsync();
+            try
+            {
+                await next;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or EtcdException)
+            {
+                // The step was abandoned on purpose; the exception that ended the loop is the one that matters.
+                _provider.Logger.LogDebug(ex, "The abandoned watch step on '{Prefix}' ended.", _provider.Mapper.Prefix);
+            }
+        }
+
+        await responses.DisposeAsync();
     }
 
     private void OnFailure(Exception failure, TimeSpan delay)

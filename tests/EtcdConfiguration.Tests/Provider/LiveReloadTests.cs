@@ -194,6 +194,84 @@ public sealed class LiveReloadTests(ProviderClusterFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public async Task AThrowingOnChangeHandlerIsNotAnEtcdFailureAndDoesNotStopLaterChanges()
+    {
+        var p = ProviderClusterFixture.NewPrefix();
+        await fixture.Client.KV.PutAsync(p + "Db/Host", "0");
+        var failures = new ConcurrentQueue<EtcdLoadExceptionContext>();
+        var logs = new LogCapture();
+        using var loggerFactory = logs.CreateFactory();
+        using var root = fixture.Build(p, source =>
+        {
+            source.OnLoadException = failures.Enqueue;
+            source.LoggerFactory = loggerFactory;
+        });
+        var provider = root.Providers.OfType<EtcdConfigurationProvider>().Single();
+        await using var services = OptionsServices(root);
+        var monitor = services.GetRequiredService<IOptionsMonitor<DbOptions>>();
+        var calls = 0;
+        using var throwing = monitor.OnChange(_ =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new InvalidOperationException("A handler failed.");
+        });
+
+        for (var i = 1; i <= 5; i++)
+        {
+            var value = i.ToString(CultureInfo.InvariantCulture);
+            await fixture.Client.KV.PutAsync(p + "Db/Host", value);
+            await Eventually.TrueAsync(() => Volatile.Read(ref calls) == i, $"the handler is called for change {i}");
+            await Eventually.TrueAsync(() => monitor.CurrentValue.Host == value, "the options follow");
+        }
+
+        // The handler's exception is the app's: it is logged, but it is no etcd failure and breaks no watch.
+        Assert.Empty(failures);
+        Assert.Equal(EtcdConfigurationState.Live, provider.Status.State);
+        Assert.Contains(logs.Lines, line => line.Contains("A handler failed.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ASlowOnChangeHandlerDelaysLaterBatchesButLosesNone()
+    {
+        const int Writes = 100;
+        var p = ProviderClusterFixture.NewPrefix();
+        await fixture.Client.KV.PutAsync(p + "Db/Port", "0");
+        using var root = fixture.Build(p);
+        var provider = root.Providers.OfType<EtcdConfigurationProvider>().Single();
+        await using var services = OptionsServices(root);
+        var monitor = services.GetRequiredService<IOptionsMonitor<DbOptions>>();
+        using var release = new ManualResetEventSlim();
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var delivered = new ConcurrentQueue<int>();
+        using var slow = monitor.OnChange(options =>
+        {
+            delivered.Enqueue(options.Port);
+            if (options.Port == 1)
+            {
+                blocked.TrySetResult();
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        });
+
+        await fixture.Client.KV.PutAsync(p + "Db/Port", "1");
+        await Eventually.WithinAsync(blocked.Task, "the handler is called for the first change");
+        long last = 0;
+        for (var port = 2; port <= Writes; port++)
+        {
+            last = (await fixture.Client.KV.PutAsync(p + "Db/Port", port.ToString(CultureInfo.InvariantCulture))).Header.Revision;
+        }
+
+        Assert.Equal("1", root["Db:Port"]);
+        release.Set();
+
+        await Eventually.TrueAsync(() => provider.Revision == last, $"the provider reaches revision {last}");
+        Assert.Equal(Writes.ToString(CultureInfo.InvariantCulture), root["Db:Port"]);
+        await Eventually.TrueAsync(() => delivered.Contains(Writes), "the handler is called with the last value");
+        var order = delivered.ToArray();
+        Assert.Equal(order.Order(), order);
+    }
+
+    [Fact]
     public async Task ABurstOfWritesConvergesExactlyToEtcdWithFewerReloadsThanWrites()
     {
         const int Writes = 5000;

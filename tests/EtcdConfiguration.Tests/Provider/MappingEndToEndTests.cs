@@ -217,11 +217,19 @@ public sealed class MappingEndToEndTests(ProviderClusterFixture fixture) : IClas
         await kv.PutAsync(lowerFirst + Lower, "lower");
         await kv.PutAsync(lowerFirst + Upper, "upper");
 
-        using var a = fixture.Build(upperFirst);
+        var logs = new LogCapture();
+        using var loggerFactory = logs.CreateFactory();
+        using var a = fixture.Build(upperFirst, source => source.LoggerFactory = loggerFactory);
         using var b = fixture.Build(lowerFirst);
         Assert.Equal(CaseConflictWinnerValue, a["MODE:LEVEL"]);
         Assert.Equal(CaseConflictWinnerValue, b["MODE:LEVEL"]);
         Assert.Single(a.GetSection("mode").GetChildren());
+
+        // A warning names both keys, and neither value.
+        var warning = Assert.Single(logs.Lines, line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains(upperFirst + Upper, StringComparison.Ordinal));
+        Assert.Contains(upperFirst + Lower, warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("upper", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("lower", warning, StringComparison.Ordinal);
 
         // Removing the winner reveals the other key's value again, and writing it back hides it again.
         var winner = CaseConflictWinnerValue == "upper" ? Upper : Lower;
