@@ -46,7 +46,9 @@ public sealed class EtcdClientOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// The idle time after which an HTTP/2 ping checks that a connection is still alive. Default: 5 s.
+    /// The idle time after which an HTTP/2 ping checks that a connection with an open call or stream (a watch,
+    /// a lease keep-alive) is still alive. Default: 5 s. Keep it at or above the server's
+    /// <c>--grpc-keepalive-min-time</c> (5 s by default), or etcd closes the connection as too chatty.
     /// </summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(5);
 

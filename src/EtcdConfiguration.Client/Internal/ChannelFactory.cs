@@ -32,7 +32,10 @@ internal static class ChannelFactory
                 ConnectTimeout = options.DialTimeout,
                 KeepAlivePingDelay = options.KeepAliveInterval,
                 KeepAlivePingTimeout = options.KeepAliveTimeout,
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+                // Like Go's clientv3 (PermitWithoutStream false): etcd's server allows pings on a connection with
+                // no call only every 2 hours and answers more with GOAWAY ENHANCE_YOUR_CALM, which would also
+                // break a watch that had just started on that connection.
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
                 EnableMultipleHttp2Connections = true,
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             };

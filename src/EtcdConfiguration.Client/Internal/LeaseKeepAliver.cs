@@ -404,5 +404,6 @@ internal sealed class LeaseKeepAliver
 
     private static bool IsPermanent(RpcException exception) =>
         exception.StatusCode is StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.Unauthenticated
-            or StatusCode.Unimplemented or StatusCode.FailedPrecondition;
+            or StatusCode.Unimplemented or StatusCode.FailedPrecondition
+        && !RpcFailure.IsTransportFailure(exception);
 }

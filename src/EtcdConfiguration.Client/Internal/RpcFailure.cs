@@ -42,9 +42,15 @@ internal static class RpcFailure
     }
 
     /// <summary>The transport failed (no status came from a server), so the endpoint is suspect.</summary>
+    /// <remarks>
+    /// grpc-dotnet gives a broken HTTP/2 connection whatever status its error code maps to: a GOAWAY with
+    /// ENHANCE_YOUR_CALM, which etcd sends to a client it finds too chatty, arrives as ResourceExhausted. So a
+    /// connection-level cause makes any status a transport failure.
+    /// </remarks>
     public static bool IsTransportFailure(RpcException exception) =>
         exception.Status.DebugException is not null
-        && exception.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.DeadlineExceeded;
+        && (exception.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.DeadlineExceeded
+            || HasConnectionCause(exception));
 
     /// <summary>The endpoint should be left for another: it is unreachable, stopped, or has no leader.</summary>
     public static bool ShouldFailOver(RpcException exception) =>
@@ -54,8 +60,21 @@ internal static class RpcFailure
 
     /// <summary>A failure worth another attempt for a call that may safely run twice (a read).</summary>
     public static bool IsTransient(RpcException exception) =>
-        exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
-        || (exception.StatusCode is StatusCode.Internal or StatusCode.Unknown && exception.Status.DebugException is IOException or HttpRequestException);
+        exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded || HasConnectionCause(exception);
+
+    /// <summary>The call broke because its HTTP/2 connection did, not because a server refused it.</summary>
+    private static bool HasConnectionCause(RpcException exception)
+    {
+        for (var inner = exception.Status.DebugException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HttpProtocolException or HttpRequestException or IOException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>etcd asks for a fresh token: the old one expired or the auth store moved on.</summary>
     public static bool NeedsNewToken(RpcException exception) =>

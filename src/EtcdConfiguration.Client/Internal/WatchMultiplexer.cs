@@ -543,7 +543,8 @@ internal sealed class WatchMultiplexer
 
     /// <summary>Failures that another stream, perhaps on another endpoint, can get past.</summary>
     private static bool IsRetryable(RpcException exception) =>
-        exception.StatusCode is not (StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.Unauthenticated
+        RpcFailure.IsTransportFailure(exception)
+        || exception.StatusCode is not (StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.Unauthenticated
             or StatusCode.ResourceExhausted or StatusCode.Unimplemented or StatusCode.FailedPrecondition)
         || RpcFailure.NeedsNewToken(exception);
 

@@ -12,21 +12,24 @@ public sealed class ProcessLifetimeTests
         // The hazard the launcher thread exists for: a child of setpriv --pdeathsig is killed as soon as the
         // thread that started it exits, although the process lives on.
         Process? child = null;
+        string? nameBeforeExit = null;
         var thread = new Thread(() =>
         {
             var info = new ProcessStartInfo(EtcdBinaries.Setpriv) { ArgumentList = { "--pdeathsig", "KILL", "--", "sleep", "120" } };
             child = Process.Start(info);
             // setpriv sets the signal only after it starts; exiting earlier would leave nothing to fire.
             var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (UnixSignals.ProcessName(child!.Id) != "sleep" && DateTime.UtcNow < deadline)
+            while (nameBeforeExit != "sleep" && DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(5);
+                nameBeforeExit = UnixSignals.ProcessName(child!.Id);
             }
         });
         thread.Start();
         thread.Join();
         using var started = child!;
-        Assert.Equal("sleep", UnixSignals.ProcessName(started.Id));
+        // Checked before the thread exits: afterwards the signal may already have killed it.
+        Assert.Equal("sleep", nameBeforeExit);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await started.WaitForExitAsync(timeout.Token);

@@ -1,0 +1,53 @@
+using EtcdConfiguration.Client.Tests.Harness;
+using EtcdConfiguration.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace EtcdConfiguration.Client.Tests.Watch;
+
+public sealed class WatchConnectionResetTests
+{
+    [Fact]
+    public async Task A_watch_goes_on_after_etcd_closes_its_connection_for_too_many_pings()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var etcd = await EtcdCluster.StartAsync(cancellationToken: bound.Token);
+        var logs = new ListLoggerFactory();
+        // A ping every second on a quiet stream, where etcd allows one per 5 s: after three such strikes it sends
+        // GOAWAY ENHANCE_YOUR_CALM, which grpc-dotnet reports as ResourceExhausted.
+        await using var client = new EtcdClient(new EtcdClientOptions
+        {
+            Endpoints = [.. etcd.ClientUrls],
+            KeepAliveInterval = TimeSpan.FromSeconds(1),
+            KeepAliveTimeout = TimeSpan.FromSeconds(2),
+            LoggerFactory = logs,
+        });
+        var start = await etcd.GetRevisionAsync() + 1;
+        var keys = new List<string>();
+        var consumer = Task.Run(async () =>
+        {
+            await foreach (var response in client.Watch.WatchAsync("calm/", new WatchOptions { Prefix = true, StartRevision = start }, bound.Token))
+            {
+                lock (keys)
+                {
+                    keys.AddRange(response.Events.Select(e => e.Kv.Key));
+                    if (keys.Count == 5)
+                    {
+                        return;
+                    }
+                }
+            }
+        }, bound.Token);
+
+        await Eventually.TrueAsync(
+            () => logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("ENHANCE_YOUR_CALM", StringComparison.Ordinal)),
+            "etcd has closed the connection for its pings",
+            seconds: 30);
+        for (var i = 0; i < 5; i++)
+        {
+            await etcd.PutAsync($"calm/{i}", "v");
+        }
+
+        await consumer.WaitAsync(bound.Token);
+        Assert.Equal(["calm/0", "calm/1", "calm/2", "calm/3", "calm/4"], keys);
+    }
+}
