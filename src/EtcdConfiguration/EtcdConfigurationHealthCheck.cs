@@ -100,6 +100,11 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
             ["skippedKeyCount"] = status.SkippedKeys.Count,
             ["skippedKeys"] = status.SkippedKeys.Take(NamedSkippedKeys).ToArray(),
         };
+        if (status.WatchEndpoint is not null)
+        {
+            data["watchEndpoint"] = status.WatchEndpoint;
+        }
+
         if (status.LastError is not null)
         {
             data["lastError"] = status.LastError;

@@ -16,7 +16,7 @@ public partial class EtcdConfigurationProvider
     /// Where the data comes from (etcd, the cache file, nowhere yet), whether it follows etcd, and what went wrong
     /// last. A fresh copy on every call; <see cref="EtcdConfigurationHealthCheck"/> reports it.
     /// </summary>
-    public EtcdConfigurationStatus Status => _status.ToPublic(_mapper.Prefix, Source.CacheFile);
+    public EtcdConfigurationStatus Status => _status.ToPublic(_mapper.Prefix, Source.CacheFile, Source.ReloadOnChange ? _client?.Client.Watch.StreamEndpoint : null);
 
     private KeyValuePair<string, object?> PrefixTag => EtcdConfigurationMetrics.Prefix(_mapper.Prefix);
 

@@ -36,6 +36,12 @@ public sealed class EtcdConfigurationStatus
     /// </summary>
     public IReadOnlyList<string> SkippedKeys { get; init; } = [];
 
+    /// <summary>
+    /// The etcd endpoint the watch stream is on right now; <see langword="null"/> while it reconnects, or when the
+    /// source does not watch.
+    /// </summary>
+    public string? WatchEndpoint { get; init; }
+
     /// <summary>The cache file, when <see cref="EtcdConfigurationSource.CacheFile"/> is set.</summary>
     public string? CacheFile { get; init; }
 

@@ -143,7 +143,7 @@ internal sealed class ProviderStatus
         }
     }
 
-    public EtcdConfigurationStatus ToPublic(string prefix, string? cacheFile)
+    public EtcdConfigurationStatus ToPublic(string prefix, string? cacheFile, string? watchEndpoint)
     {
         lock (_gate)
         {
@@ -160,6 +160,7 @@ internal sealed class ProviderStatus
                 LastErrorTime = _lastErrorTime,
                 SkippedKeys = skipped,
                 CacheFile = cacheFile,
+                WatchEndpoint = watchEndpoint,
                 CacheWrittenAt = _state == EtcdConfigurationState.Stale ? _cacheWrittenAt : null,
             };
         }

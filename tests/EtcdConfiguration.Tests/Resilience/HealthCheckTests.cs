@@ -24,6 +24,8 @@ public class HealthCheckTests
         Assert.Equal(configuration.Provider.Revision, data["revision"]);
         Assert.Equal(0, data["skippedKeyCount"]);
         Assert.True(data.ContainsKey("lastChange"));
+        await Poll.UntilAsync(() => configuration.Provider.Status.WatchEndpoint is not null, "the watch stream to open");
+        Assert.Equal(cluster.ClientUrls[0], TestConfiguration.ProviderData(await configuration.CheckHealthAsync(), prefix)["watchEndpoint"]);
 
         await cluster.PutAsync(prefix + "Bad", badValue);
         await Poll.UntilAsync(() => configuration.Provider.Status.SkippedKeys.Count == 1, "the bad key to be skipped");
