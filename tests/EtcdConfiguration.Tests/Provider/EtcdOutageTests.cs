@@ -23,6 +23,7 @@ public sealed class EtcdOutageTests
         await cluster.PutAsync("/app/Key", "1");
         using var root = Build(cluster, reloadOnChange: true, failures: null);
         Assert.Equal("1", root["Key"]);
+        using var reloads = new ReloadRecorder(root, "Key");
 
         await cluster.Members[0].KillAsync();
         Assert.Equal("1", root["Key"]);
@@ -32,6 +33,11 @@ public sealed class EtcdOutageTests
         await Eventually.ValueAsync(root, "Key", "2", BackBound);
         var provider = root.Providers.OfType<EtcdConfigurationProvider>().Single();
         await Eventually.TrueAsync(async () => provider.Revision == await cluster.GetRevisionAsync(), "the provider reaches etcd's revision");
+        await cluster.PutAsync("/app/Key", "3");
+        await Eventually.ValueAsync(root, "Key", "3");
+
+        // The outage and the reconnect change nothing, so they reload nothing; each change reloads once.
+        Assert.Equal(["2", "3"], reloads.Probes);
     }
 
     [Fact]

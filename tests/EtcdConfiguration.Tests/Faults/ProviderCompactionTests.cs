@@ -1,0 +1,71 @@
+using EtcdConfiguration.Client;
+using EtcdConfiguration.Testing;
+using EtcdConfiguration.Tests.Provider;
+using Microsoft.Extensions.Configuration;
+
+namespace EtcdConfiguration.Tests.Faults;
+
+/// <summary>
+/// The app is cut off while configuration changes and etcd compacts that history away: when it is back, it
+/// re-reads the prefix and applies the net change, deletes included, as one reload.
+/// </summary>
+[Collection(FaultTestGroup.Name)]
+public sealed class ProviderCompactionTests
+{
+    private const string Prefix = "/app/";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Changes_compacted_while_the_app_was_away_arrive_as_one_reload_with_the_net_change()
+    {
+        await using var cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 3 });
+        var away = cluster.Members[0];
+        for (var i = 0; i < 10; i++)
+        {
+            await cluster.PutAsync($"{Prefix}k/{i}", $"v{i}");
+        }
+
+        var logs = new LogCapture();
+        using var loggerFactory = logs.CreateFactory();
+        // The app knows only the member that will go away, so it cannot follow the changes elsewhere.
+        using var root = (ConfigurationRoot)new ConfigurationBuilder()
+            .AddEtcd(source =>
+            {
+                source.Endpoints = [away.ClientUrl];
+                source.Prefix = Prefix;
+                source.LoggerFactory = loggerFactory;
+            })
+            .Build();
+        var provider = root.Providers.OfType<EtcdConfigurationProvider>().Single();
+        await Eventually.TrueAsync(() => provider.Status.WatchEndpoint is not null, "the app's watch is open", Bound);
+        using var reloads = new ReloadRecorder(root, "k:1");
+
+        await away.KillAsync();
+        await using var others = new EtcdClient(new EtcdClientOptions { Endpoints = [.. cluster.Members.Skip(1).Select(m => m.ClientUrl)] });
+        for (var n = 0; n < 20; n++)
+        {
+            await others.KV.PutAsync(Prefix + "k/1", $"changed-{n}");
+        }
+
+        await others.KV.DeleteAsync(Prefix + "k/2");
+        await others.KV.DeleteAsync(Prefix + "k/3");
+        await others.KV.PutAsync(Prefix + "k/new", "added");
+        await others.KV.PutAsync(Prefix + "k/gone", "put and deleted while away");
+        var last = (await others.KV.DeleteAsync(Prefix + "k/gone")).Header.Revision;
+        await others.KV.CompactAsync(last);
+        Assert.Equal(0, reloads.Count);
+
+        // etcd serves clients only once it has applied the log it missed, compaction included, so the app's
+        // watch from its last revision + 1 is refused as compacted.
+        await away.RestartAsync();
+        await Eventually.TrueAsync(() => provider.Revision == last, $"the app reaches revision {last} (it is at {provider.Revision})", Bound);
+
+        var etcd = await PrefixState.InEtcdAsync(others, Prefix);
+        Assert.Equal(etcd, PrefixState.InConfiguration(root));
+        Assert.Equal("changed-19", root["k:1"]);
+        Assert.Null(root["k:2"]);
+        Assert.Null(root["k:gone"]);
+        Assert.Equal(["changed-19"], reloads.Probes);
+        Assert.Contains(logs.Lines, line => line.Contains("compacted", StringComparison.Ordinal) && line.Contains(Prefix, StringComparison.Ordinal));
+    }
+}
