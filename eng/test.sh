@@ -15,8 +15,8 @@ results=artifacts/test-results
 rm -rf "$results"
 log=$(mktemp)
 status=0
-# A hang dumps and fails after 5 minutes instead of eating CI's budget.
-dotnet test EtcdConfiguration.sln -c Release --no-build -nologo \
+# A hang dumps and fails after 5 minutes instead of eating CI's budget. The soak (eng/soak.sh) is opt-in.
+dotnet test EtcdConfiguration.sln -c Release --no-build -nologo --filter "Category!=Soak" \
   --blame-hang-timeout 5m --results-directory "$results" 2>&1 | tee "$log" || status=$?
 
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

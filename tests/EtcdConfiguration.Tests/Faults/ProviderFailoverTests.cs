@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Testing;
 using EtcdConfiguration.Tests.Provider;
@@ -70,6 +71,61 @@ public sealed class ProviderFailoverTests(ITestOutputHelper output)
         {
             target.Resume();
         }
+    }
+
+    /// <summary>
+    /// The soak: for <c>ETCD_SOAK_MINUTES</c> (default 10), random members are killed or frozen for random spans
+    /// while the writer goes on; at the end the app must hold exactly etcd's keys. Opt-in through its category
+    /// (<c>eng/soak.sh</c>); the suite filters it out.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Soak")]
+    public async Task Soak_random_kills_and_freezes_lose_no_update()
+    {
+        var minutes = double.Parse(Environment.GetEnvironmentVariable("ETCD_SOAK_MINUTES") ?? "10", CultureInfo.InvariantCulture);
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("ETCD_SOAK_SEED"), out var given) ? given : Random.Shared.Next();
+        var random = new Random(seed);
+        output.WriteLine($"Soak for {minutes} min, seed {seed} (ETCD_SOAK_SEED repeats it).");
+        await using var cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 3 });
+        using var root = await StartAppAsync(cluster);
+        var provider = root.Providers.OfType<EtcdConfigurationProvider>().Single();
+        await using var writer = new PrefixWriter(cluster.ClientUrls, Prefix);
+        var slowest = TimeSpan.Zero;
+        var deadline = DateTime.UtcNow.AddMinutes(minutes);
+        for (var round = 0; DateTime.UtcNow < deadline; round++)
+        {
+            var watched = await WatchedMemberAsync(cluster, provider);
+            var target = random.Next(2) == 0 ? watched : cluster.Members[random.Next(cluster.Members.Count)];
+            var freeze = random.Next(2) == 0;
+            var span = TimeSpan.FromMilliseconds(random.Next(500, 8000));
+            if (freeze)
+            {
+                target.Pause();
+            }
+            else
+            {
+                await target.KillAsync();
+            }
+
+            // The fault lasts a random span: this delay is the fault being injected, not a wait for a result.
+            await Task.Delay(span);
+            if (freeze)
+            {
+                target.Resume();
+            }
+            else
+            {
+                await target.RestartAsync();
+            }
+
+            await cluster.WaitHealthyAsync();
+            var (_, app) = await TimeUntilChangesFlowAsync(provider, writer);
+            slowest = app > slowest ? app : slowest;
+            output.WriteLine($"Round {round}: {(freeze ? "froze" : "killed")} {target.Name}{(target == watched ? " (watched)" : string.Empty)} for {span.TotalSeconds:0.0} s; changes reached the app again {app.TotalSeconds:0.00} s after it was back.");
+        }
+
+        output.WriteLine($"Slowest return: {slowest.TotalSeconds:0.00} s.");
+        await AssertSameAsEtcdAsync(cluster, root, provider, writer);
     }
 
     private static async Task<ConfigurationRoot> StartAppAsync(EtcdCluster cluster)
