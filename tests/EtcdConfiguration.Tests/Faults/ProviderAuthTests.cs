@@ -188,6 +188,9 @@ public sealed class ProviderAuthTests(ProviderAuthFixture fixture) : IClassFixtu
         Assert.NotNull(lastError);
         Assert.Contains($"'{ProviderAuthFixture.Outsider}'", lastError, StringComparison.Ordinal);
         Assert.Contains(prefix, lastError, StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, line => line.StartsWith(nameof(LogLevel.Warning), StringComparison.Ordinal)
+            && line.Contains($"'{ProviderAuthFixture.Outsider}'", StringComparison.Ordinal)
+            && line.Contains(prefix, StringComparison.Ordinal));
         foreach (var context in reported)
         {
             AssertNamesUserAndPrefix(context.Exception, prefix);

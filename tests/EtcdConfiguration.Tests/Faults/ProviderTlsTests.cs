@@ -56,7 +56,10 @@ public sealed class ProviderTlsTests(ProviderTlsFixture fixture) : IClassFixture
         await Eventually.TrueAsync(() => reported.Count >= 2, $"two failed loads were reported (there were {reported.Count})");
         Assert.Empty(SecuredEtcdContents.Leaves(root));
         Assert.Equal(0, provider.Revision);
+        // With TLS 1.3 the server's refusal comes after the handshake, so .NET only sees the connection fail; the
+        // error still says which endpoint and which prefix.
         Assert.Contains(cluster.ClientUrls[0], provider.Status.LastError, StringComparison.Ordinal);
+        Assert.Contains(prefix, provider.Status.LastError, StringComparison.Ordinal);
     }
 
     [Fact]
