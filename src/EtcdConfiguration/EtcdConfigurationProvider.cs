@@ -101,7 +101,9 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
         {
             var failure = new EtcdException(
                 $"Could not load configuration prefix '{_mapper.Prefix}' from etcd at {string.Join(", ", Source.Endpoints)}"
-                + (ex is OperationCanceledException ? $" within the startup timeout of {Source.StartupTimeout.TotalSeconds:0.###} s." : $": {ex.Message}"),
+                + (ex is not OperationCanceledException ? $": {ex.Message}"
+                    : $" within the startup timeout of {Source.StartupTimeout.TotalSeconds:0.###} s"
+                        + (ex.InnerException is EtcdException cause ? $"; last error: {cause.Message}" : ".")),
                 ex);
             var context = ReportFailure(failure, key: null);
             var fromCache = OnLoadFailed(failure, first);

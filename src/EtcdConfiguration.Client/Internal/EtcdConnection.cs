@@ -174,7 +174,14 @@ internal sealed class EtcdConnection : IDisposable
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            return new OperationCanceledException($"etcd {operation} was canceled.", failure, cancellationToken);
+            // A caller's deadline (a provider's startup timeout) may end a call the client was still retrying: the
+            // last failure is what the caller needs to say why, so it becomes the inner exception.
+            return lastFailure is null
+                ? new OperationCanceledException($"etcd {operation} was canceled.", failure, cancellationToken)
+                : new OperationCanceledException(
+                    $"etcd {operation} was canceled; last error: {Describe(lastFailure)}",
+                    Translate(lastFailure, operation, endpoint, null, leaseId, CancellationToken.None),
+                    cancellationToken);
         }
 
         return failure switch

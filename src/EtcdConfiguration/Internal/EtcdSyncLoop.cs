@@ -172,8 +172,13 @@ internal sealed class EtcdSyncLoop
             return;
         }
 
-        _provider.ReportFailure(failure, key: null);
-        _provider.OnSyncFailure(failure, duringSnapshot: _needsSnapshot);
+        // The client's message names the call, the endpoint and the user; the app also needs to know which source
+        // failed and on what, as it does for a failed first load.
+        var reported = new EtcdException(
+            $"Could not {(_needsSnapshot ? "load" : "watch")} configuration prefix '{_provider.Mapper.Prefix}' from etcd: {failure.Message}",
+            failure);
+        _provider.ReportFailure(reported, key: null);
+        _provider.OnSyncFailure(reported, duringSnapshot: _needsSnapshot);
         _provider.Logger.LogWarning(
             "Keeping the configuration of '{Prefix}' at revision {Revision}: {Reason} Retrying in {Delay} ms.",
             _provider.Mapper.Prefix,
