@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 
@@ -136,6 +137,36 @@ public sealed class BadInputKeyNameTests(ProviderClusterFixture fixture) : IClas
 
         using var loaded = fixture.Build(p);
         Assert.Equal(BadInputView.Values(root), BadInputView.Values(loaded));
+        Assert.Empty(provider.Status.SkippedKeys);
+    }
+
+    [Fact]
+    public async Task AKeyNamedWithInvalidUtf8IsReportedSkippedUntilItIsDeleted()
+    {
+        var p = ProviderClusterFixture.NewPrefix();
+        var kv = fixture.Client.KV;
+        byte[] loadedBad = [.. Encoding.UTF8.GetBytes(p + "at-load/"), 0xFF];
+        byte[] watchedBad = [.. Encoding.UTF8.GetBytes(p + "by-watch/"), 0xC3, 0x28];
+        await kv.PutAsync(p + "Good", "fine");
+        await kv.PutAsync(loadedBad, "v"u8.ToArray());
+        var failures = new ConcurrentQueue<EtcdLoadExceptionContext>();
+        using var root = fixture.Build(p, source => source.OnLoadException = failures.Enqueue);
+        var provider = BadInputView.Provider(root);
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal) { ["Good"] = "fine" };
+        await AssertSeesAsync(root, p, expected, etcdKeys: 2, "at the first load");
+        Assert.Equal([p + @"at-load/\xFF"], provider.Status.SkippedKeys);
+
+        await kv.PutAsync(watchedBad, "v"u8.ToArray());
+        await AssertSeesAsync(root, p, expected, etcdKeys: 3, "after a badly named key arrived");
+        Assert.Equal([p + @"at-load/\xFF", p + @"by-watch/\xC3("], provider.Status.SkippedKeys);
+        Assert.Equal([p + @"at-load/\xFF", p + @"by-watch/\xC3("], failures.Select(f => f.Key!));
+
+        // Deleting a badly named key ends its skip: nothing of it is left to report.
+        await kv.DeleteAsync(watchedBad);
+        await AssertSeesAsync(root, p, expected, etcdKeys: 2, "after the key named by the watch was deleted");
+        Assert.Equal([p + @"at-load/\xFF"], provider.Status.SkippedKeys);
+        await kv.DeleteAsync(loadedBad);
+        await AssertSeesAsync(root, p, expected, etcdKeys: 1, "after the key named at the load was deleted");
         Assert.Empty(provider.Status.SkippedKeys);
     }
 
