@@ -98,6 +98,7 @@ public partial class EtcdConfigurationProvider
         List<EtcdKeyChange> changes,
         ApplyResult result,
         List<(string Key, FormatException Failure)> skipped,
+        List<(string Key, bool Skipped)> badNames,
         long started)
     {
         var watchCreated = false;
@@ -106,7 +107,7 @@ public partial class EtcdConfigurationProvider
             watchCreated |= response.Created;
         }
 
-        var before = _status.Applied(Revision, _store.Count, result.Changed, watchCreated, Outcomes(changes, skipped));
+        var before = _status.Applied(Revision, _store.Count, result.Changed, watchCreated, Outcomes(changes, badNames));
         if (watchCreated && before == EtcdConfigurationState.Reconnecting)
         {
             Logger.LogInformation("The etcd watch on '{Prefix}' works again; the configuration is live at revision {Revision}.", _mapper.Prefix, Revision);
@@ -181,31 +182,18 @@ public partial class EtcdConfigurationProvider
     }
 
     // Each etcd key the batch touched, in event order, and whether it was skipped. A bad value is a Keep change;
-    // a skipped key that is not among the changes at all has a name that is not UTF-8.
-    private static IEnumerable<(string Key, bool Skipped)> Outcomes(List<EtcdKeyChange> changes, List<(string Key, FormatException Failure)> skipped)
+    // a key whose name is not UTF-8 is never among the changes and comes in badNames, skipped when put and no
+    // longer skipped when deleted.
+    private static IEnumerable<(string Key, bool Skipped)> Outcomes(List<EtcdKeyChange> changes, List<(string Key, bool Skipped)> badNames)
     {
         foreach (var change in changes)
         {
             yield return (change.EtcdKey, change.KeepsCurrent);
         }
 
-        if (skipped.Count == 0)
+        foreach (var outcome in badNames)
         {
-            yield break;
-        }
-
-        var keys = new HashSet<string>(changes.Count, StringComparer.Ordinal);
-        foreach (var change in changes)
-        {
-            keys.Add(change.EtcdKey);
-        }
-
-        foreach (var (key, _) in skipped)
-        {
-            if (!keys.Contains(key))
-            {
-                yield return (key, true);
-            }
+            yield return outcome;
         }
     }
 }

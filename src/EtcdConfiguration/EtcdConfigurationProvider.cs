@@ -241,6 +241,7 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
         var started = Stopwatch.GetTimestamp();
         var changes = new List<EtcdKeyChange>();
         var skipped = new List<(string Key, FormatException Failure)>();
+        var badNames = new List<(string Key, bool Skipped)>();
         ApplyResult result;
         lock (_applyGate)
         {
@@ -259,9 +260,14 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
                     reached = Math.Max(reached, kv.ModRevision);
                     if (watchEvent.Type == WatchEventType.Delete)
                     {
-                        if (_decoder.TryDelete(kv, out var deletion))
+                        if (_decoder.TryDelete(kv, out var deletion, out var badName))
                         {
                             changes.Add(deletion);
+                        }
+                        else if (badName)
+                        {
+                            // A key skipped for its name has no contribution to remove, but is no longer skipped.
+                            badNames.Add((KeyValueDecoder.KeyText(kv), false));
                         }
                     }
                     else if (_decoder.TryDecode(kv, out var change, out var failure))
@@ -275,6 +281,10 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
                         {
                             changes.Add(change);
                         }
+                        else
+                        {
+                            badNames.Add((KeyValueDecoder.KeyText(kv), true));
+                        }
 
                         skipped.Add((KeyValueDecoder.KeyText(kv), failure));
                     }
@@ -286,7 +296,7 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
         }
 
         Publish(result, skipped);
-        OnBatchApplied(responses, changes, result, skipped, started);
+        OnBatchApplied(responses, changes, result, skipped, badNames, started);
     }
 
     /// <summary>Reports a failure to the log and to <see cref="EtcdConfigurationSource.OnLoadException"/>.</summary>

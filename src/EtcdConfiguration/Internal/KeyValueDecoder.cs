@@ -42,15 +42,22 @@ internal sealed class KeyValueDecoder(KeyMapper mapper, EtcdValueFormat format)
         return true;
     }
 
-    /// <summary>The change for a deleted key; false for keys that could never have contributed.</summary>
-    public bool TryDelete(KeyValue kv, out EtcdKeyChange change)
+    /// <summary>
+    /// The change for a deleted key; false for keys that could never have contributed. Then
+    /// <paramref name="badName"/> says whether the key was one skipped for a name that is not UTF-8, so its skip
+    /// ends with it.
+    /// </summary>
+    public bool TryDelete(KeyValue kv, out EtcdKeyChange change, out bool badName)
     {
         change = default;
         var key = kv.KeyBytes.Span;
-        if (!mapper.TryMap(key, out _, out _, out _))
+        if (!mapper.TryMap(key, out _, out _, out var mapError))
         {
+            badName = mapError == KeyMapError.InvalidUtf8;
             return false;
         }
+
+        badName = false;
 
         change = EtcdKeyChange.Delete(Encoding.UTF8.GetString(key));
         return true;
