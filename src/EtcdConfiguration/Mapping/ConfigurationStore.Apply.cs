@@ -15,6 +15,9 @@ internal sealed partial class ConfigurationStore
     // Parent paths whose child keys are remembered at once; past this the memory starts afresh.
     private const int ChildKeyCacheLimit = 256;
 
+    // Parents asked about by plain scans after a change of the key set, before the keys are sorted for lookups.
+    private const int ScansBeforeSorting = 16;
+
     private static readonly char s_delimiter = ConfigurationPath.KeyDelimiter[0];
 
     // Called with the write gate held: nothing else mutates, so reading the state needs no lock.

@@ -40,6 +40,14 @@ internal sealed partial class ConfigurationStore : IDisposable
     private readonly ConcurrentDictionary<string, string[]> _childKeys = new(StringComparer.OrdinalIgnoreCase);
     private volatile string[]? _rootChildKeys;
 
+    // Every configuration key in case-insensitive order, built once more than a few parents have been asked about
+    // since the set of keys changed: the keys below a parent are then one contiguous run found by binary search,
+    // so walking a large section (AsEnumerable, binding a big dictionary) asks each of its n sections in
+    // O(log n + below) rather than scanning all n keys each time. The binder's usual handful of sections after a
+    // reload stays with the plain scan, which is cheaper than sorting.
+    private volatile string[]? _sortedKeys;
+    private int _scansSinceChange;
+
     /// <summary>Creates an empty store for the etcd keys under <paramref name="prefix"/>.</summary>
     /// <param name="prefix">The normalised prefix, <see cref="KeyMapper.Prefix"/>.</param>
     public ConfigurationStore(string prefix)
@@ -265,21 +273,48 @@ internal sealed partial class ConfigurationStore : IDisposable
     private string[] ScanChildKeys(string? parentPath)
     {
         var found = new List<string>();
-        foreach (string key in _slots.Keys)
+        if (parentPath is null)
         {
-            if (parentPath is null)
+            foreach (string key in _slots.Keys)
             {
                 found.Add(Segment(key, 0));
             }
-            else if (key.Length > parentPath.Length
-                && key[parentPath.Length] == ConfigurationPath.KeyDelimiter[0]
-                && key.StartsWith(parentPath, StringComparison.OrdinalIgnoreCase))
+
+            return [.. found];
+        }
+
+        var below = parentPath + ConfigurationPath.KeyDelimiter;
+        var sorted = _sortedKeys;
+        if (sorted is null && Interlocked.Increment(ref _scansSinceChange) <= ScansBeforeSorting)
+        {
+            foreach (string key in _slots.Keys)
             {
-                found.Add(Segment(key, parentPath.Length + 1));
+                if (key.StartsWith(below, StringComparison.OrdinalIgnoreCase))
+                {
+                    found.Add(Segment(key, below.Length));
+                }
             }
+
+            return [.. found];
+        }
+
+        // Readers may sort at the same time; each gets the same array, and the last one kept is as good as any.
+        sorted ??= _sortedKeys = SortKeys();
+        var i = Array.BinarySearch(sorted, below, StringComparer.OrdinalIgnoreCase);
+        for (i = i < 0 ? ~i : i; i < sorted.Length && sorted[i].StartsWith(below, StringComparison.OrdinalIgnoreCase); i++)
+        {
+            found.Add(Segment(sorted[i], below.Length));
         }
 
         return [.. found];
+    }
+
+    private string[] SortKeys()
+    {
+        var keys = new string[_slots.Count];
+        _slots.Keys.CopyTo(keys, 0);
+        Array.Sort(keys, StringComparer.OrdinalIgnoreCase);
+        return keys;
     }
 
     // Called with the write lock held, after a batch that changed the set of keys.
@@ -287,6 +322,8 @@ internal sealed partial class ConfigurationStore : IDisposable
     {
         _childKeys.Clear();
         _rootChildKeys = null;
+        _sortedKeys = null;
+        _scansSinceChange = 0;
     }
 
     private static string Segment(string key, int start)

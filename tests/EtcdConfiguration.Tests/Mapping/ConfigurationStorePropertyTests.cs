@@ -77,6 +77,9 @@ public sealed class ConfigurationStorePropertyTests
             iter: 2000);
     }
 
+    // None: the store scans; more than it scans for before sorting its keys: it looks them up.
+    private static readonly int[] s_otherParentCounts = [0, 20];
+
     [Fact]
     public void Child_keys_are_those_the_memory_provider_gives_for_the_same_data()
     {
@@ -94,18 +97,27 @@ public sealed class ConfigurationStorePropertyTests
                     data.TryAdd(k, "v");
                 }
 
-                using var store = new ConfigurationStore(s_mapper.Prefix);
-                store.Apply([.. data.Select((pair, i) => new EtcdKeyChange($"/p/k{i}", 1, [pair]))]);
                 var memory = new MemoryConfigurationProvider(new MemoryConfigurationSource { InitialData = data });
-
-                var ours = store.GetChildKeys(earlier, parentPath).ToList();
                 var theirs = memory.GetChildKeys(earlier, parentPath).ToList();
 
-                // Keys equal under the comparer (case twins) may come in either order; everything else must match.
-                Assert.Equal(Canonical(theirs), Canonical(ours));
-                for (int i = 1; i < ours.Count; i++)
+                // First by a plain scan, then, after questions about many other parents, by the sorted keys.
+                foreach (var otherParents in s_otherParentCounts)
                 {
-                    Assert.True(ConfigurationKeyComparer.Instance.Compare(ours[i - 1], ours[i]) <= 0);
+                    using var store = new ConfigurationStore(s_mapper.Prefix);
+                    store.Apply([.. data.Select((pair, i) => new EtcdKeyChange($"/p/k{i}", 1, [pair]))]);
+                    for (int p = 0; p < otherParents; p++)
+                    {
+                        _ = store.GetChildKeys([], $"other{p}").ToList();
+                    }
+
+                    var ours = store.GetChildKeys(earlier, parentPath).ToList();
+
+                    // Keys equal under the comparer (case twins) may come in either order; everything else must match.
+                    Assert.Equal(Canonical(theirs), Canonical(ours));
+                    for (int i = 1; i < ours.Count; i++)
+                    {
+                        Assert.True(ConfigurationKeyComparer.Instance.Compare(ours[i - 1], ours[i]) <= 0);
+                    }
                 }
             },
             iter: 2000);
