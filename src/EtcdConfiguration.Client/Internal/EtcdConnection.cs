@@ -194,15 +194,29 @@ internal sealed class EtcdConnection : IDisposable
                 StatusCode.Unavailable,
                 failure),
             RpcException rpc when !_connected && RpcFailure.NeverSent(rpc) => new EtcdUnavailableException(
-                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList}: {Describe(rpc)}",
+                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList}: {Describe(rpc)}{ClientCertificateHint(rpc, endpoint)}",
                 operation,
                 endpoint?.Address,
                 StatusCode.Unavailable,
                 failure),
-            RpcException rpc => EtcdErrorTranslator.Translate(rpc, operation, endpoint?.Address, Auth.Username, leaseId),
+            RpcException rpc => EtcdErrorTranslator.Translate(rpc, operation, endpoint?.Address, Auth.Username, leaseId, ClientCertificateHint(rpc, endpoint)),
             _ => failure,
         };
     }
+
+    /// <summary>
+    /// etcd with <c>--client-cert-auth</c> closes a TLS 1.3 connection that brought no client certificate right
+    /// after the handshake, which .NET reports only as an HTTP/2 connection that could not be established; when
+    /// that may be the cause, the message says so.
+    /// </summary>
+    private string? ClientCertificateHint(RpcException rpc, EndpointChannel? endpoint) =>
+        !_connected
+        && endpoint?.Address.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true
+        && Options.ClientCertificate is null
+        && Options.ClientCertificateFile is null
+        && rpc.Status.DebugException is HttpRequestException { HttpRequestError: not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError) }
+            ? " If the server requires client certificates (etcd --client-cert-auth), configure ClientCertificateFile and ClientKeyFile."
+            : null;
 
     private ResiliencePipeline BuildRetryPipeline(int maxRetries, Func<RpcException, bool> retryable) =>
         maxRetries == 0

@@ -8,12 +8,12 @@ namespace EtcdConfiguration.Client.Internal;
 /// </summary>
 internal static class EtcdErrorTranslator
 {
-    public static EtcdException Translate(RpcException exception, string operation, string? endpoint, string? username, long leaseId = 0)
+    public static EtcdException Translate(RpcException exception, string operation, string? endpoint, string? username, long leaseId = 0, string? hint = null)
     {
         var detail = exception.Status.Detail;
         var where = endpoint is null ? string.Empty : $" on {endpoint}";
         var cause = exception.Status.DebugException is { } debug ? $"{detail} ({debug.GetType().Name}: {EtcdConnection.DescribeChain(debug)})" : detail;
-        var message = $"etcd {operation}{where} failed: {cause}";
+        var message = $"etcd {operation}{where} failed: {cause}{hint}";
         var code = exception.StatusCode;
 
         if (detail.Contains("required revision has been compacted", StringComparison.Ordinal))

@@ -57,9 +57,10 @@ public sealed class ProviderTlsTests(ProviderTlsFixture fixture) : IClassFixture
         Assert.Empty(SecuredEtcdContents.Leaves(root));
         Assert.Equal(0, provider.Revision);
         // With TLS 1.3 the server's refusal comes after the handshake, so .NET only sees the connection fail; the
-        // error still says which endpoint and which prefix.
+        // error says which endpoint and which prefix, and that a client certificate may be what is missing.
         Assert.Contains(cluster.ClientUrls[0], provider.Status.LastError, StringComparison.Ordinal);
         Assert.Contains(prefix, provider.Status.LastError, StringComparison.Ordinal);
+        Assert.True(provider.Status.LastError!.Contains("client certificate", StringComparison.Ordinal), provider.Status.LastError);
     }
 
     [Fact]
