@@ -42,7 +42,7 @@ public sealed class BadInputKeyNameTests(ProviderClusterFixture fixture) : IClas
         await kv.PutAsync(p, string.Empty);
         var failures = new ConcurrentQueue<EtcdLoadExceptionContext>();
         using var root = fixture.Build(p, source => source.OnLoadException = failures.Enqueue);
-        var provider = BadInputView.Provider(root);
+        var provider = ConfigurationView.Provider(root);
 
         var expected = s_names.ToDictionary(n => n.ConfigKey, n => "v1:" + n.EtcdKey);
         await AssertSeesAsync(root, p, expected, etcdKeys: s_names.Length + 1, "at the first load");
@@ -115,7 +115,7 @@ public sealed class BadInputKeyNameTests(ProviderClusterFixture fixture) : IClas
 
         await AssertSeesAsync(root, p, expected, etcdKeys: s_names.Length, "after every key was put again");
         Assert.Empty(provider.Status.SkippedKeys);
-        Assert.Equal((await BadInputView.EtcdCountAsync(fixture.Client, p)).Revision, provider.Revision);
+        Assert.Equal((await ConfigurationView.EtcdCountAsync(fixture.Client, p)).Revision, provider.Revision);
     }
 
     [Fact]
@@ -123,8 +123,8 @@ public sealed class BadInputKeyNameTests(ProviderClusterFixture fixture) : IClas
     {
         var p = ProviderClusterFixture.NewPrefix();
         using var root = fixture.Build(p);
-        var provider = BadInputView.Provider(root);
-        Assert.Empty(BadInputView.Values(root));
+        var provider = ConfigurationView.Provider(root);
+        Assert.Empty(ConfigurationView.Values(root));
 
         var expected = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (etcdKey, configKey) in s_names)
@@ -136,7 +136,7 @@ public sealed class BadInputKeyNameTests(ProviderClusterFixture fixture) : IClas
         await AssertSeesAsync(root, p, expected, etcdKeys: s_names.Length, "after every key arrived through the watch");
 
         using var loaded = fixture.Build(p);
-        Assert.Equal(BadInputView.Values(root), BadInputView.Values(loaded));
+        Assert.Equal(ConfigurationView.Values(root), ConfigurationView.Values(loaded));
         Assert.Empty(provider.Status.SkippedKeys);
     }
 
@@ -151,7 +151,7 @@ public sealed class BadInputKeyNameTests(ProviderClusterFixture fixture) : IClas
         await kv.PutAsync(loadedBad, "v"u8.ToArray());
         var failures = new ConcurrentQueue<EtcdLoadExceptionContext>();
         using var root = fixture.Build(p, source => source.OnLoadException = failures.Enqueue);
-        var provider = BadInputView.Provider(root);
+        var provider = ConfigurationView.Provider(root);
         var expected = new Dictionary<string, string>(StringComparer.Ordinal) { ["Good"] = "fine" };
         await AssertSeesAsync(root, p, expected, etcdKeys: 2, "at the first load");
         Assert.Equal([p + @"at-load/\xFF"], provider.Status.SkippedKeys);
@@ -181,12 +181,12 @@ public sealed class BadInputKeyNameTests(ProviderClusterFixture fixture) : IClas
         await fixture.Client.KV.PutAsync(prefix + "Marker", marker);
         await Eventually.ValueAsync(root, "Marker", marker);
 
-        var seen = BadInputView.Values(root);
+        var seen = ConfigurationView.Values(root);
         Assert.True(seen.Remove("Marker"), when);
         Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), seen.AsEnumerable());
-        var (count, revision) = await BadInputView.EtcdCountAsync(fixture.Client, prefix);
+        var (count, revision) = await ConfigurationView.EtcdCountAsync(fixture.Client, prefix);
         Assert.Equal(etcdKeys + 1, count);
-        var provider = BadInputView.Provider(root);
+        var provider = ConfigurationView.Provider(root);
         Assert.Equal(revision, provider.Revision);
         Assert.Equal(seen.Count + 1, provider.Status.KeyCount);
     }

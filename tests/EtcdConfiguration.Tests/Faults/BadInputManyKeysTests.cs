@@ -35,14 +35,14 @@ public sealed class BadInputManyKeysTests(ProviderClusterFixture fixture, ITestO
             var response = await kv.Txn().Then(ops).CommitAsync(cancellationToken);
             Assert.True(response.Succeeded);
         });
-        var (count, revision) = await BadInputView.EtcdCountAsync(fixture.Client, p);
+        var (count, revision) = await ConfigurationView.EtcdCountAsync(fixture.Client, p);
         Assert.Equal(Keys, count);
         var written = clock.Elapsed;
 
         clock.Restart();
         using var root = fixture.Build(p, source => source.StartupTimeout = TimeSpan.FromSeconds(60));
         var loaded = clock.Elapsed;
-        var provider = BadInputView.Provider(root);
+        var provider = ConfigurationView.Provider(root);
         Assert.Equal(revision, provider.Revision);
         Assert.Equal(Keys, provider.Status.KeyCount);
         Assert.Empty(provider.Status.SkippedKeys);
@@ -73,7 +73,7 @@ public sealed class BadInputManyKeysTests(ProviderClusterFixture fixture, ITestO
         await kv.DeleteAsync(Key(p, 7));
         await Eventually.ValueAsync(section, Name(7), null);
         var watched = clock.Elapsed;
-        (count, revision) = await BadInputView.EtcdCountAsync(fixture.Client, p);
+        (count, revision) = await ConfigurationView.EtcdCountAsync(fixture.Client, p);
         Assert.Equal(Keys - 1, count);
         Assert.Equal(revision, provider.Revision);
         Assert.Equal(Keys - 1, provider.Status.KeyCount);

@@ -59,7 +59,7 @@ public sealed class BadInputRandomValueTests(ProviderClusterFixture fixture, ITe
 
         var failures = new ConcurrentQueue<EtcdLoadExceptionContext>();
         using var root = fixture.Build(p, source => source.OnLoadException = failures.Enqueue);
-        var provider = BadInputView.Provider(root);
+        var provider = ConfigurationView.Provider(root);
         using var reloads = new ReloadRecorder(root, probeKey: "Good");
         var expected = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var skipped = new SortedSet<string>(StringComparer.Ordinal);
@@ -103,21 +103,21 @@ public sealed class BadInputRandomValueTests(ProviderClusterFixture fixture, ITe
 
         Assert.NotEqual(0, reloads.Count);
         Assert.All(reloads.Probes, probe => Assert.Equal("fine", probe));
-        var (count, revision) = await BadInputView.EtcdCountAsync(fixture.Client, p);
+        var (count, revision) = await ConfigurationView.EtcdCountAsync(fixture.Client, p);
         Assert.Equal((2 * Keys) + 2, count);
         Assert.Equal(revision, provider.Revision);
 
         // A fresh load of the same etcd data gives the same configuration, less the last good values kept for keys
         // that are bad now (a fresh load never saw them).
         using var again = fixture.Build(p);
-        var withoutKept = BadInputView.Values(root);
+        var withoutKept = ConfigurationView.Values(root);
         foreach (var key in skipped)
         {
             withoutKept.Remove(key[p.Length..]);
         }
 
-        Assert.Equal(withoutKept, BadInputView.Values(again));
-        Assert.Equal(skipped, BadInputView.Provider(again).Status.SkippedKeys);
+        Assert.Equal(withoutKept, ConfigurationView.Values(again));
+        Assert.Equal(skipped, ConfigurationView.Provider(again).Status.SkippedKeys);
     }
 
     /// <summary>
@@ -234,8 +234,8 @@ public sealed class BadInputRandomValueTests(ProviderClusterFixture fixture, ITe
 
     private static void AssertSees(IConfigurationRoot root, string prefix, Dictionary<string, byte[]> expected, SortedSet<string> skipped, int etcdKeys, string when)
     {
-        var provider = BadInputView.Provider(root);
-        var seen = BadInputView.Values(root);
+        var provider = ConfigurationView.Provider(root);
+        var seen = ConfigurationView.Values(root);
         Assert.True(seen.Remove("Good", out var good) && good == "fine", $"Good keeps its value {when}");
         foreach (var (key, value) in expected.Where(e => e.Key != "Good"))
         {

@@ -49,7 +49,7 @@ public sealed class BadInputValueSizeTests(ProviderClusterFixture fixture, ITest
         await kv.PutAsync(Encoding.UTF8.GetBytes(key), first);
         await kv.PutAsync(p + "Good", "fine");
         using var root = fixture.Build(p);
-        var provider = BadInputView.Provider(root);
+        var provider = ConfigurationView.Provider(root);
         AssertHolds(root, first, "at the first load");
 
         var second = Text(accepted, 'y');
@@ -71,7 +71,7 @@ public sealed class BadInputValueSizeTests(ProviderClusterFixture fixture, ITest
         await kv.PutAsync(p + "Marker", "m");
         await Eventually.ValueAsync(root, "Marker", "m");
         AssertHolds(root, second, "after the refused puts");
-        var (count, revision) = await BadInputView.EtcdCountAsync(fixture.Client, p);
+        var (count, revision) = await ConfigurationView.EtcdCountAsync(fixture.Client, p);
         Assert.Equal(3, count);
         Assert.Equal(revision, provider.Revision);
         Assert.Equal(3, provider.Status.KeyCount);

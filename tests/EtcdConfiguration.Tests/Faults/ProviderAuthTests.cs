@@ -130,7 +130,7 @@ public sealed class ProviderAuthTests(ProviderAuthFixture fixture) : IClassFixtu
 
         // The background retries fail the same way and load nothing.
         await Eventually.TrueAsync(() => reported.Count >= 3, $"three failed loads were reported (there were {reported.Count})");
-        Assert.Empty(SecuredEtcdContents.Leaves(root));
+        Assert.Empty(ConfigurationView.Values(root));
         Assert.Equal(0, provider.Revision);
         Assert.Contains($"'{ProviderAuthFixture.Reader}'", provider.Status.LastError, StringComparison.Ordinal);
         Assert.DoesNotContain(WrongPassword, provider.Status.LastError, StringComparison.Ordinal);
@@ -182,7 +182,7 @@ public sealed class ProviderAuthTests(ProviderAuthFixture fixture) : IClassFixtu
 
         // The first failure comes from Load(), the later ones from the background retries: all must say it.
         await Eventually.TrueAsync(() => reported.Count >= 3, $"three failed loads were reported (there were {reported.Count})");
-        Assert.Empty(SecuredEtcdContents.Leaves(root));
+        Assert.Empty(ConfigurationView.Values(root));
         Assert.Equal(0, provider.Revision);
         var lastError = provider.Status.LastError;
         Assert.NotNull(lastError);

@@ -54,7 +54,7 @@ public sealed class ProviderTlsTests(ProviderTlsFixture fixture) : IClassFixture
         var provider = root.Providers.OfType<EtcdConfigurationProvider>().Single();
 
         await Eventually.TrueAsync(() => reported.Count >= 2, $"two failed loads were reported (there were {reported.Count})");
-        Assert.Empty(SecuredEtcdContents.Leaves(root));
+        Assert.Empty(ConfigurationView.Values(root));
         Assert.Equal(0, provider.Revision);
         // With TLS 1.3 the server's refusal comes after the handshake, so .NET only sees the connection fail; the
         // error says which endpoint and which prefix, and that a client certificate may be what is missing.
@@ -103,7 +103,7 @@ public sealed class ProviderTlsTests(ProviderTlsFixture fixture) : IClassFixture
         // Data written while the provider keeps retrying must not reach it either.
         await cluster.EtcdctlAsync("--insecure-skip-tls-verify", "put", "--", prefix + "Never/Later", "v");
         await Eventually.TrueAsync(() => reported.Count >= 3, $"three failed loads were reported (there were {reported.Count})");
-        Assert.Empty(SecuredEtcdContents.Leaves(root));
+        Assert.Empty(ConfigurationView.Values(root));
         Assert.Equal(0, provider.Revision);
         var lastError = provider.Status.LastError;
         Assert.Contains(cluster.ClientUrls[0], lastError, StringComparison.Ordinal);

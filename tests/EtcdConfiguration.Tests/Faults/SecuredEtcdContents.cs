@@ -43,25 +43,18 @@ internal sealed class SecuredEtcdContents
         return new SecuredEtcdContents(pairs, last);
     }
 
-    /// <summary>Every configuration pair under the root, leaves only.</summary>
-    public static Dictionary<string, string> Leaves(IConfiguration configuration) =>
-        configuration.AsEnumerable()
-            .Where(pair => pair.Value is not null)
-            .ToDictionary(pair => pair.Key, pair => pair.Value!, StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Asserts that <paramref name="configuration"/> holds exactly these pairs: every key, every value, nothing else.</summary>
     public void AssertEqual(IConfiguration configuration)
     {
-        var actual = Leaves(configuration);
         Assert.Equal(
-            Pairs.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase),
-            actual.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase));
+            Pairs.OrderBy(p => p.Key, StringComparer.Ordinal),
+            ConfigurationView.Values(configuration).OrderBy(p => p.Key, StringComparer.Ordinal));
     }
 
     /// <summary>Whether <paramref name="configuration"/> holds exactly these pairs.</summary>
     public bool Matches(IConfiguration configuration)
     {
-        var actual = Leaves(configuration);
+        var actual = ConfigurationView.Values(configuration);
         return actual.Count == Pairs.Count && Pairs.All(p => actual.TryGetValue(p.Key, out var value) && value == p.Value);
     }
 }

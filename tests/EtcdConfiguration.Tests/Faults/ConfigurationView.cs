@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace EtcdConfiguration.Tests.Faults;
 
 /// <summary>What the app sees of a configuration, and what etcd holds under a prefix, to count one against the other.</summary>
-internal static class BadInputView
+internal static class ConfigurationView
 {
     /// <summary>The one etcd provider of <paramref name="root"/>.</summary>
     public static EtcdConfigurationProvider Provider(IConfigurationRoot root) =>
