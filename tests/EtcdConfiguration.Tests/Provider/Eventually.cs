@@ -5,7 +5,7 @@ namespace EtcdConfiguration.Tests.Provider;
 /// <summary>Waits for conditions, bounded in time; the bound only ends a wait that would otherwise hang.</summary>
 internal static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> after the timeout.</summary>
     public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
@@ -29,6 +29,15 @@ internal static class Eventually
             Assert.True(DateTime.UtcNow < deadline, $"Timed out after {limit.TotalSeconds:0} s waiting until {what}.");
             await Task.Delay(10);
         }
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until it gives something, and returns that.</summary>
+    public static async Task<T> SomeAsync<T>(Func<T?> probe, string what, TimeSpan? timeout = null)
+        where T : class
+    {
+        T? result = null;
+        await TrueAsync(() => (result = probe()) is not null, what, timeout);
+        return result!;
     }
 
     /// <summary>Waits until <paramref name="configuration"/> gives <paramref name="expected"/> at <paramref name="key"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using EtcdConfiguration.Internal;
 using EtcdConfiguration.Testing;
+using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 
 namespace EtcdConfiguration.Tests.Resilience;
@@ -21,14 +22,15 @@ public class CacheFileTests
         using var directory = new TempDirectory();
         var cacheFile = Path.Combine(directory.Path, "not-yet", "config.cache.json");
         var logs = new LogCapture();
+        using var loggerFactory = logs.CreateFactory();
 
         using (var configuration = TestConfiguration.Build(cluster.Endpoints, prefix, s =>
         {
             s.CacheFile = cacheFile;
-            s.LoggerFactory = logs;
+            s.LoggerFactory = loggerFactory;
         }))
         {
-            var written = await Poll.UntilAsync(() => TryRead(cacheFile), "the cache file to be written after the load");
+            var written = await Eventually.SomeAsync(() => TryRead(cacheFile), "the cache file to be written after the load");
             Assert.Equal(prefix, written.Prefix);
             Assert.Equal(configuration.Provider.Revision, written.Revision);
             Assert.Equal(
@@ -40,7 +42,7 @@ public class CacheFileTests
 
             await cluster.PutAsync(prefix + "Db/Password", Secret + "-rotated");
             await cluster.EtcdctlAsync("del", "--", prefix + "Feature");
-            var rewritten = await Poll.UntilAsync(
+            var rewritten = await Eventually.SomeAsync(
                 () => TryRead(cacheFile) is { } d && d.Pairs.Length == 1 && d.Pairs[0].Value == Secret + "-rotated"
                     && d.Revision == configuration.Provider.Revision ? d : null,
                 "the cache file to follow the changes");

@@ -1,4 +1,5 @@
 using EtcdConfiguration.Testing;
+using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -24,11 +25,11 @@ public class HealthCheckTests
         Assert.Equal(configuration.Provider.Revision, data["revision"]);
         Assert.Equal(0, data["skippedKeyCount"]);
         Assert.True(data.ContainsKey("lastChange"));
-        await Poll.UntilAsync(() => configuration.Provider.Status.WatchEndpoint is not null, "the watch stream to open");
+        await Eventually.TrueAsync(() => configuration.Provider.Status.WatchEndpoint is not null, "the watch stream to open");
         Assert.Equal(cluster.ClientUrls[0], TestConfiguration.ProviderData(await configuration.CheckHealthAsync(), prefix)["watchEndpoint"]);
 
         await cluster.PutAsync(prefix + "Bad", badValue);
-        await Poll.UntilAsync(() => configuration.Provider.Status.SkippedKeys.Count == 1, "the bad key to be skipped");
+        await Eventually.TrueAsync(() => configuration.Provider.Status.SkippedKeys.Count == 1, "the bad key to be skipped");
         var degraded = await configuration.CheckHealthAsync();
         Assert.Equal(HealthStatus.Degraded, degraded.Status);
         Assert.Contains(prefix + "Bad", degraded.Description, StringComparison.Ordinal);
@@ -41,13 +42,13 @@ public class HealthCheckTests
 
         // Fixed, the key is no longer reported.
         await cluster.PutAsync(prefix + "Bad", "{\"B\":2}");
-        await Poll.UntilAsync(() => configuration["Bad:B"] == "2", "the fixed key to be applied");
+        await Eventually.TrueAsync(() => configuration["Bad:B"] == "2", "the fixed key to be applied");
         Assert.Empty(configuration.Provider.Status.SkippedKeys);
         Assert.Equal(HealthStatus.Healthy, (await configuration.CheckHealthAsync()).Status);
 
         // A skipped key found again by a full load is reported from that load.
         await cluster.PutAsync(prefix + "Bad", badValue);
-        await Poll.UntilAsync(() => configuration.Provider.Status.SkippedKeys.Count == 1, "the bad key to be skipped again");
+        await Eventually.TrueAsync(() => configuration.Provider.Status.SkippedKeys.Count == 1, "the bad key to be skipped again");
         await cluster.PutAsync("/unrelated-" + Guid.NewGuid().ToString("N"), "moves the revision on");
         configuration.Root.Reload();
         Assert.Equal([prefix + "Bad"], configuration.Provider.Status.SkippedKeys);
@@ -65,7 +66,7 @@ public class HealthCheckTests
         Assert.Equal(HealthStatus.Healthy, (await configuration.CheckHealthAsync()).Status);
 
         await cluster.Members[0].KillAsync();
-        await Poll.UntilAsync(() => configuration.Provider.Status.State == EtcdConfigurationState.Reconnecting, "the provider to notice the lost connection");
+        await Eventually.TrueAsync(() => configuration.Provider.Status.State == EtcdConfigurationState.Reconnecting, "the provider to notice the lost connection");
         var reconnecting = await configuration.CheckHealthAsync();
         Assert.Equal(HealthStatus.Degraded, reconnecting.Status);
         Assert.Contains("reconnecting", reconnecting.Description, StringComparison.Ordinal);
@@ -75,10 +76,10 @@ public class HealthCheckTests
         Assert.Equal("1", configuration["A"]);
 
         await cluster.Members[0].RestartAsync();
-        await Poll.UntilAsync(() => configuration.Provider.Status.State == EtcdConfigurationState.Live, "the provider to be live again");
+        await Eventually.TrueAsync(() => configuration.Provider.Status.State == EtcdConfigurationState.Live, "the provider to be live again");
         Assert.Equal(HealthStatus.Healthy, (await configuration.CheckHealthAsync()).Status);
         await cluster.PutAsync(prefix + "A", "2");
-        await Poll.UntilAsync(() => configuration["A"] == "2", "a change after the restart");
+        await Eventually.TrueAsync(() => configuration["A"] == "2", "a change after the restart");
     }
 
     [Fact]

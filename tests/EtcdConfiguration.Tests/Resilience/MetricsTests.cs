@@ -1,4 +1,5 @@
 using EtcdConfiguration.Testing;
+using EtcdConfiguration.Tests.Provider;
 
 namespace EtcdConfiguration.Tests.Resilience;
 
@@ -23,13 +24,13 @@ public class MetricsTests
         Assert.Equal(0, metrics.Sum("etcd_configuration.reloads"));
 
         await cluster.PutAsync(prefix + "A", "2");
-        await Poll.UntilAsync(() => metrics.Sum("etcd_configuration.reloads") == 1, "one reload for one change");
+        await Eventually.TrueAsync(() => metrics.Sum("etcd_configuration.reloads") == 1, "one reload for one change");
         Assert.Equal("2", configuration["A"]);
 
         await cluster.PutAsync(prefix + "A", "2");
         await cluster.PutAsync(prefix + "Blob", "{\"X\":1");
         await cluster.PutAsync(prefix + "C", "3");
-        await Poll.UntilAsync(() => configuration["C"] == "3", "the last change");
+        await Eventually.TrueAsync(() => configuration["C"] == "3", "the last change");
         Assert.Equal(1, metrics.Sum("etcd_configuration.skipped_keys"));
         Assert.Equal(2, metrics.Sum("etcd_configuration.reloads"));
         Assert.Equal(5, metrics.Observe("etcd_configuration.keys"));
@@ -52,7 +53,7 @@ public class MetricsTests
         using (var first = TestConfiguration.Build(cluster.Endpoints, prefix, s => s.CacheFile = cacheFile))
         {
             await cluster.Members[0].KillAsync();
-            await Poll.UntilAsync(() => metrics.Sum("etcd_configuration.watch_reconnects") >= 1, "a reconnect to be counted");
+            await Eventually.TrueAsync(() => metrics.Sum("etcd_configuration.watch_reconnects") >= 1, "a reconnect to be counted");
             Assert.Equal(0, metrics.Sum("etcd_configuration.reloads"));
         }
 
@@ -66,7 +67,7 @@ public class MetricsTests
         Assert.Equal(1, metrics.Observe("etcd_configuration.keys"));
 
         await cluster.Members[0].RestartAsync();
-        await Poll.UntilAsync(() => second.Provider.Status.State == EtcdConfigurationState.Live, "the provider to reach etcd");
+        await Eventually.TrueAsync(() => second.Provider.Status.State == EtcdConfigurationState.Live, "the provider to reach etcd");
         Assert.Equal(2, metrics.Sum("etcd_configuration.loads/success"));
 
         // Nothing changed while etcd was away: converging from the cache changes no value, so no reload.

@@ -3,6 +3,7 @@ using System.Text;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Internal;
 using EtcdConfiguration.Testing;
+using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Primitives;
@@ -32,7 +33,7 @@ public class StartFromCacheTests
         using (var first = TestConfiguration.Build(member.ClientUrl, prefix, s => s.CacheFile = cacheFile))
         {
             cachedRevision = first.Provider.Revision;
-            await Poll.UntilAsync(() => CacheFileTests.TryRead(cacheFile)?.Revision == cachedRevision, "the cache file to be written");
+            await Eventually.TrueAsync(() => CacheFileTests.TryRead(cacheFile)?.Revision == cachedRevision, "the cache file to be written");
         }
 
         // The only member this app knows goes down, and the configuration changes meanwhile on the others.
@@ -42,13 +43,14 @@ public class StartFromCacheTests
         await cluster.EtcdctlAsync("del", "--", prefix + "B");
         await cluster.PutAsync(prefix + "D", "4");
         var logs = new LogCapture();
+        using var loggerFactory = logs.CreateFactory();
         var failures = new ConcurrentQueue<Exception>();
 
         using var configuration = TestConfiguration.Build(member.ClientUrl, prefix, s =>
         {
             s.CacheFile = cacheFile;
             s.StartupTimeout = TimeSpan.FromSeconds(1);
-            s.LoggerFactory = logs;
+            s.LoggerFactory = loggerFactory;
             s.OnLoadException = context => failures.Enqueue(context.Exception);
         });
 
@@ -72,7 +74,7 @@ public class StartFromCacheTests
             reloaded.TrySetResult();
         });
         await member.RestartAsync();
-        await reloaded.Task.WaitAsync(Poll.DefaultTimeout);
+        await reloaded.Task.WaitAsync(Eventually.DefaultTimeout);
 
         Assert.Equal(("10", (string?)null, "3", "4"), (configuration["A"], configuration["B"], configuration["Section:C"], configuration["D"]));
         Assert.Equal(1, Volatile.Read(ref reloads));
@@ -81,8 +83,8 @@ public class StartFromCacheTests
 
         // It is live: a change after the convergence arrives by the watch, and the cache follows etcd again.
         await cluster.PutAsync(prefix + "A", "11");
-        await Poll.UntilAsync(() => configuration["A"] == "11", "the watch to deliver a change after the convergence");
-        await Poll.UntilAsync(
+        await Eventually.TrueAsync(() => configuration["A"] == "11", "the watch to deliver a change after the convergence");
+        await Eventually.TrueAsync(
             () => CacheFileTests.TryRead(cacheFile) is { } d && d.Pairs.Contains(new("A", "11")) && !d.Pairs.Any(p => p.Key == "B"),
             "the cache file to hold etcd's data again");
         Assert.Contains(logs.Lines, l => l.Contains("stale", StringComparison.Ordinal) && l.Contains(cacheFile, StringComparison.Ordinal));
@@ -143,13 +145,15 @@ public class StartFromCacheTests
         }
 
         var logs = new LogCapture();
+
+        using var loggerFactory = logs.CreateFactory();
         var failures = new ConcurrentQueue<Exception>();
         void Configure(EtcdConfigurationSource source)
         {
             source.CacheFile = cacheFile;
             source.Optional = optional;
             source.StartupTimeout = TimeSpan.FromSeconds(1);
-            source.LoggerFactory = logs;
+            source.LoggerFactory = loggerFactory;
             source.OnLoadException = context => failures.Enqueue(context.Exception);
         }
 
