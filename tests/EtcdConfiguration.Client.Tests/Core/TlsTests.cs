@@ -10,7 +10,7 @@ public sealed class TlsTests(TlsFixture fixture) : IClassFixture<TlsFixture>
     [Fact]
     public async Task An_https_endpoint_works_with_the_CA_given_as_a_file()
     {
-        var cluster = fixture.Https;
+        var cluster = fixture.Clusters.Https;
         Assert.StartsWith("https://", cluster.ClientUrls[0], StringComparison.Ordinal);
         await using var client = await EtcdClient.ConnectAsync(new EtcdClientOptions
         {
@@ -24,7 +24,7 @@ public sealed class TlsTests(TlsFixture fixture) : IClassFixture<TlsFixture>
     [Fact]
     public async Task A_scheme_less_endpoint_uses_https_when_a_CA_is_given_as_a_certificate()
     {
-        var cluster = fixture.Https;
+        var cluster = fixture.Clusters.Https;
         await using var client = await EtcdClient.ConnectAsync(new EtcdClientOptions
         {
             Endpoints = [cluster.ClientUrls[0]["https://".Length..]],
@@ -38,7 +38,7 @@ public sealed class TlsTests(TlsFixture fixture) : IClassFixture<TlsFixture>
     [Fact]
     public async Task A_server_the_system_does_not_trust_is_refused_with_EtcdUnavailableException()
     {
-        var cluster = fixture.Https;
+        var cluster = fixture.Clusters.Https;
 
         var ex = await Assert.ThrowsAsync<EtcdUnavailableException>(
             () => EtcdClient.ConnectAsync(new EtcdClientOptions { Endpoints = [.. cluster.ClientUrls], DialTimeout = ShortDial }));
@@ -50,7 +50,7 @@ public sealed class TlsTests(TlsFixture fixture) : IClassFixture<TlsFixture>
     [Fact]
     public async Task Client_certificate_auth_works_with_the_certificate_as_files_or_as_an_object()
     {
-        var cluster = fixture.ClientCertAuth;
+        var cluster = fixture.Clusters.ClientCertAuth;
         var certificates = cluster.Certificates!;
         await using var fromFiles = await EtcdClient.ConnectAsync(new EtcdClientOptions
         {
@@ -73,7 +73,7 @@ public sealed class TlsTests(TlsFixture fixture) : IClassFixture<TlsFixture>
     [Fact]
     public async Task Without_a_client_certificate_a_server_requiring_one_is_not_usable()
     {
-        var cluster = fixture.ClientCertAuth;
+        var cluster = fixture.Clusters.ClientCertAuth;
 
         await using var client = new EtcdClient(new EtcdClientOptions
         {
@@ -92,7 +92,7 @@ public sealed class TlsTests(TlsFixture fixture) : IClassFixture<TlsFixture>
     [Fact]
     public async Task A_server_certificate_for_another_host_name_fails_closed_saying_why()
     {
-        var cluster = fixture.WrongServerName;
+        var cluster = fixture.Clusters.WrongServerName;
         await using var client = new EtcdClient(new EtcdClientOptions
         {
             Endpoints = [.. cluster.ClientUrls],

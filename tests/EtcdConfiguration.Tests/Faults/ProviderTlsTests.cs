@@ -17,7 +17,7 @@ public sealed class ProviderTlsTests(ProviderTlsFixture fixture) : IClassFixture
     [Fact]
     public async Task An_https_endpoint_with_the_CA_as_a_file_loads_and_follows_a_change()
     {
-        var cluster = fixture.Https;
+        var cluster = fixture.Clusters.Https;
         Assert.StartsWith("https://", cluster.ClientUrls[0], StringComparison.Ordinal);
 
         await LoadsAndFollowsAsync(cluster, source => source.CaCertificateFile = cluster.Certificates!.CaCertificateFile);
@@ -26,7 +26,7 @@ public sealed class ProviderTlsTests(ProviderTlsFixture fixture) : IClassFixture
     [Fact]
     public async Task A_server_requiring_client_certificates_is_loaded_and_followed_with_certificate_and_key_files()
     {
-        var cluster = fixture.ClientCertAuth;
+        var cluster = fixture.Clusters.ClientCertAuth;
         var certificates = cluster.Certificates!;
 
         await LoadsAndFollowsAsync(cluster, source =>
@@ -40,7 +40,7 @@ public sealed class ProviderTlsTests(ProviderTlsFixture fixture) : IClassFixture
     [Fact]
     public async Task Without_a_client_certificate_an_optional_source_loads_nothing_and_says_which_endpoint_refused()
     {
-        var cluster = fixture.ClientCertAuth;
+        var cluster = fixture.Clusters.ClientCertAuth;
         var prefix = ProviderTlsFixture.NewPrefix();
         await cluster.PutAsync(prefix + "Never/Seen", "v");
         var reported = new ConcurrentQueue<EtcdLoadExceptionContext>();
@@ -66,7 +66,7 @@ public sealed class ProviderTlsTests(ProviderTlsFixture fixture) : IClassFixture
     [Fact]
     public async Task A_required_source_refuses_a_server_certificate_for_another_host_name_saying_why()
     {
-        var cluster = fixture.WrongServerName;
+        var cluster = fixture.Clusters.WrongServerName;
         var prefix = ProviderTlsFixture.NewPrefix();
         await cluster.EtcdctlAsync("--insecure-skip-tls-verify", "put", "--", prefix + "Never/Seen", "v");
         var reported = new ConcurrentQueue<EtcdLoadExceptionContext>();
@@ -87,7 +87,7 @@ public sealed class ProviderTlsTests(ProviderTlsFixture fixture) : IClassFixture
     [Fact]
     public async Task An_optional_source_facing_a_server_certificate_for_another_host_name_never_has_data()
     {
-        var cluster = fixture.WrongServerName;
+        var cluster = fixture.Clusters.WrongServerName;
         var prefix = ProviderTlsFixture.NewPrefix();
         await cluster.EtcdctlAsync("--insecure-skip-tls-verify", "put", "--", prefix + "Never/Seen", "v");
         var reported = new ConcurrentQueue<EtcdLoadExceptionContext>();
