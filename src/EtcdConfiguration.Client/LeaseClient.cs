@@ -168,8 +168,9 @@ public sealed class LeaseClient
     }
 
     /// <summary>
-    /// Keeps a lease alive for as long as the enumeration runs, renewing it about every third of its TTL, and yields
-    /// each renewal. All keep-alives of a client share one background loop and stream, which reconnects by itself.
+    /// Keeps a lease alive for as long as the enumeration runs, renewing it at once and then about every third of its
+    /// TTL, and yields each renewal. All keep-alives of a client share one background loop and stream, which
+    /// reconnects by itself; a second keep-alive of a lease already kept alive also gets its first renewal at once.
     /// </summary>
     /// <param name="id">The lease's ID.</param>
     /// <param name="cancellationToken">Stops renewing (the lease then expires after its TTL) and ends the enumeration with an <see cref="OperationCanceledException"/>.</param>

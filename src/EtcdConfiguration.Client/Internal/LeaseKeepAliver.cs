@@ -56,6 +56,12 @@ internal sealed class LeaseKeepAliver
             }
 
             var reader = lease.AddReader();
+            if (lease.SentAt is null)
+            {
+                // A new reader gets a renewal at once, not a third of the TTL later; one in flight serves it too.
+                lease.DueAt = DateTime.MinValue;
+            }
+
             if (_loopClosing is null)
             {
                 var closing = new CancellationTokenSource();

@@ -174,6 +174,21 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     }
 
     [Fact]
+    public async Task A_second_keep_alive_of_a_kept_lease_gets_its_first_renewal_at_once()
+    {
+        using var client = etcd.CreateClient();
+        // The next regular renewal is a third of the TTL (20 s) away, twice the wait below.
+        var lease = await client.Lease.GrantAsync(60);
+        await using var first = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
+        Assert.Equal(lease.Id, (await first.NextAsync()).Id);
+
+        await using var second = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
+
+        Assert.Equal(lease.Id, (await second.NextAsync(seconds: 10)).Id);
+        Assert.Equal(1, client.Lease.StreamsOpened);
+    }
+
+    [Fact]
     public async Task Canceling_a_keep_alive_stops_renewing_so_the_lease_expires()
     {
         using var client = etcd.CreateClient();
