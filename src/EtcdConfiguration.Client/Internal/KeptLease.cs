@@ -12,11 +12,11 @@ internal sealed class KeptLease(long id)
 
     public long Id { get; } = id;
 
-    /// <summary>When the next renewal is due.</summary>
-    public DateTime DueAt { get; set; } = DateTime.MinValue;
+    /// <summary>When the next renewal is due, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp (the monotonic clock).</summary>
+    public long DueAt { get; set; } = long.MinValue;
 
-    /// <summary>When the renewal in flight was sent; <see langword="null"/> when none is.</summary>
-    public DateTime? SentAt { get; set; }
+    /// <summary>When the renewal in flight was sent, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp; <see langword="null"/> when none is.</summary>
+    public long? SentAt { get; set; }
 
     public bool HasReaders => _readers.Count > 0;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -59,7 +60,7 @@ internal sealed class LeaseKeepAliver
             if (lease.SentAt is null)
             {
                 // A new reader gets a renewal at once, not a third of the TTL later; one in flight serves it too.
-                lease.DueAt = DateTime.MinValue;
+                lease.DueAt = long.MinValue;
             }
 
             if (_loopClosing is null)
@@ -253,7 +254,7 @@ internal sealed class LeaseKeepAliver
                 _sessionEndpoint = endpoint;
                 foreach (var lease in _leases.Values)
                 {
-                    lease.DueAt = DateTime.MinValue;
+                    lease.DueAt = long.MinValue;
                     lease.SentAt = null;
                 }
             }
@@ -327,7 +328,7 @@ internal sealed class LeaseKeepAliver
         {
             while (!session.IsCancellationRequested)
             {
-                var now = DateTime.UtcNow;
+                var now = Stopwatch.GetTimestamp();
                 var wait = _longestWait;
                 Task wakeup;
                 due.Clear();
@@ -338,7 +339,7 @@ internal sealed class LeaseKeepAliver
                     {
                         if (lease.SentAt is { } sent)
                         {
-                            if (now - sent > timeout)
+                            if (Stopwatch.GetElapsedTime(sent, now) > timeout)
                             {
                                 onFailure(new TimeoutException(
                                     $"etcd did not answer the keep-alive of lease {lease.Id} within {timeout.TotalSeconds:0.###} s (RequestTimeout)."));
@@ -350,9 +351,9 @@ internal sealed class LeaseKeepAliver
                             lease.SentAt = now;
                             due.Add(lease.Id);
                         }
-                        else if (lease.DueAt - now < wait)
+                        else if (Stopwatch.GetElapsedTime(now, lease.DueAt) < wait)
                         {
-                            wait = lease.DueAt - now;
+                            wait = Stopwatch.GetElapsedTime(now, lease.DueAt);
                         }
                     }
                 }
@@ -391,7 +392,7 @@ internal sealed class LeaseKeepAliver
             return;
         }
 
-        lease.DueAt = DateTime.UtcNow + TimeSpan.FromSeconds(response.TTL / 3.0);
+        lease.DueAt = Stopwatch.GetTimestamp() + (long)(response.TTL / 3.0 * Stopwatch.Frequency);
         lease.Publish(new LeaseKeepAliveResponse(response));
     }
 

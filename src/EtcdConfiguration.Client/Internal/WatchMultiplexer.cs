@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
@@ -500,7 +501,7 @@ internal sealed class WatchMultiplexer
             {
                 lock (_gate)
                 {
-                    if (session.TryPeekPending(out var pending) && DateTime.UtcNow - pending.SentAt > timeout)
+                    if (session.TryPeekPending(out var pending) && Stopwatch.GetElapsedTime(pending.SentAt) > timeout)
                     {
                         session.Stop(WatchSessionEnd.Broken(new TimeoutException(
                             $"etcd at {session.Endpoint.Address} did not answer a watch create within {timeout.TotalSeconds:0.###} s (RequestTimeout).")));

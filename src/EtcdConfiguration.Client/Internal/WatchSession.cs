@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Grpc.Core;
 
@@ -42,7 +43,7 @@ internal sealed class WatchSession : IDisposable
     /// <summary>Sends a create for <paramref name="watcher"/>, resuming after what it has delivered.</summary>
     public void QueueCreate(WatchSubscription watcher)
     {
-        _pendingCreates.Enqueue(new PendingCreate(watcher, DateTime.UtcNow));
+        _pendingCreates.Enqueue(new PendingCreate(watcher, Stopwatch.GetTimestamp()));
         _outbox.Writer.TryWrite(watcher.NextCreateRequest());
     }
 
@@ -120,6 +121,6 @@ internal sealed class WatchSession : IDisposable
 
     public void Dispose() => _stop.Dispose();
 
-    /// <summary>A create sent and not answered yet.</summary>
-    internal readonly record struct PendingCreate(WatchSubscription Watcher, DateTime SentAt);
+    /// <summary>A create sent and not answered yet; <c>SentAt</c> is a <see cref="Stopwatch"/> timestamp.</summary>
+    internal readonly record struct PendingCreate(WatchSubscription Watcher, long SentAt);
 }
