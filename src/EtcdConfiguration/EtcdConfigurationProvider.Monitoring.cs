@@ -98,8 +98,7 @@ public partial class EtcdConfigurationProvider
         List<EtcdKeyChange> changes,
         ApplyResult result,
         List<(string Key, FormatException Failure)> skipped,
-        List<(string Key, bool Skipped)> badNames,
-        long started)
+        List<(string Key, bool Skipped)> badNames)
     {
         var watchCreated = false;
         foreach (var response in responses)
@@ -113,7 +112,6 @@ public partial class EtcdConfigurationProvider
             Logger.LogInformation("The etcd watch on '{Prefix}' works again; the configuration is live at revision {Revision}.", _mapper.Prefix, Revision);
         }
 
-        EtcdConfigurationMetrics.ApplyDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, PrefixTag);
         if (skipped.Count > 0)
         {
             EtcdConfigurationMetrics.SkippedKeys.Add(skipped.Count, PrefixTag);

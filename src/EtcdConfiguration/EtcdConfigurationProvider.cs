@@ -295,8 +295,10 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
             Interlocked.Exchange(ref _revision, reached);
         }
 
+        // Status and metrics first: an app's change handler, or anyone told of a skipped key, sees them current.
+        OnBatchApplied(responses, changes, result, skipped, badNames);
         Publish(result, skipped);
-        OnBatchApplied(responses, changes, result, skipped, badNames, started);
+        EtcdConfigurationMetrics.ApplyDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, PrefixTag);
     }
 
     /// <summary>Reports a failure to the log and to <see cref="EtcdConfigurationSource.OnLoadException"/>.</summary>
