@@ -15,6 +15,8 @@ namespace EtcdConfiguration.Client.Internal;
 /// </summary>
 internal sealed class EtcdConnection : IDisposable
 {
+    // Set on a dial when every endpoint has refused the TLS handshake: retrying until DialTimeout cannot help.
+    private static readonly ResiliencePropertyKey<bool> _everyEndpointRejectsTls = new("etcd.every-endpoint-rejects-tls");
     private readonly IReadOnlyList<EndpointChannel> _endpoints;
     private readonly ResiliencePipeline _dialPipeline;
     private readonly ResiliencePipeline _readPipeline;
@@ -140,7 +142,16 @@ internal sealed class EtcdConnection : IDisposable
                         // recognises its own cancellation as an OperationCanceledException.
                         return Outcome.FromException<TResponse>(new OperationCanceledException(ex.Status.Detail, ex, ctx.CancellationToken));
                     }
-                    catch (Exception ex) when (ex is RpcException or OperationCanceledException)
+                    catch (RpcException ex)
+                    {
+                        if (state.EveryEndpointRejectedTls)
+                        {
+                            ctx.Properties.Set(_everyEndpointRejectsTls, true);
+                        }
+
+                        return Outcome.FromException<TResponse>(ex);
+                    }
+                    catch (OperationCanceledException ex)
                     {
                         return Outcome.FromException<TResponse>(ex);
                     }
@@ -231,7 +242,10 @@ internal sealed class EtcdConnection : IDisposable
         Delay = Options.RetryBaseDelay,
         MaxDelay = Options.RetryMaxDelay,
         ShouldHandle = args => ValueTask.FromResult(
-            args.Outcome.Exception is RpcException rpc && !args.Context.CancellationToken.IsCancellationRequested && retryable(rpc)),
+            args.Outcome.Exception is RpcException rpc
+            && !args.Context.CancellationToken.IsCancellationRequested
+            && !args.Context.Properties.GetValue(_everyEndpointRejectsTls, false)
+            && retryable(rpc)),
         OnRetry = args =>
         {
             Logger.LogDebug(
@@ -288,12 +302,16 @@ internal sealed class EtcdConnection : IDisposable
         string operation,
         Func<EndpointChannel, CallOptions, AsyncUnaryCall<TResponse>> call)
     {
+        private readonly HashSet<EndpointChannel> _tlsRejected = [];
         private bool _tokenRefreshed;
 
         public EndpointChannel? Endpoint { get; private set; }
 
         /// <summary>The failure of the last attempt that got one, for the message when the dial timeout ends the call.</summary>
         public RpcException? LastFailure { get; private set; }
+
+        /// <summary>Every endpoint refused this call's TLS handshake (an untrusted or misnamed server certificate).</summary>
+        public bool EveryEndpointRejectedTls => _tlsRejected.Count == connection.Endpoints.Count;
 
         public async Task<TResponse> RunAsync(CancellationToken cancellationToken)
         {
@@ -319,6 +337,11 @@ internal sealed class EtcdConnection : IDisposable
                 catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     LastFailure = ex;
+                    if (RpcFailure.IsTlsRejection(ex))
+                    {
+                        _tlsRejected.Add(endpoint);
+                    }
+
                     if (ex.Status.DebugException is null)
                     {
                         connection.ReportSuccess(endpoint);

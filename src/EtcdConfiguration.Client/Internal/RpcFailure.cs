@@ -1,5 +1,6 @@
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Grpc.Core;
 
 namespace EtcdConfiguration.Client.Internal;
@@ -34,6 +35,32 @@ internal static class RpcFailure
 
             if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable })
             {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The TLS handshake itself was refused: the server's certificate is not trusted or names another host, or
+    /// the two sides share no protocol. Trying the same endpoint again gives the same answer; a handshake cut
+    /// off by the network (an I/O failure underneath) is not this.
+    /// </summary>
+    public static bool IsTlsRejection(RpcException exception)
+    {
+        for (var inner = exception.Status.DebugException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AuthenticationException rejection)
+            {
+                for (var cause = rejection.InnerException; cause is not null; cause = cause.InnerException)
+                {
+                    if (cause is IOException or SocketException)
+                    {
+                        return false;
+                    }
+                }
+
                 return true;
             }
         }
