@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 
 namespace EtcdConfiguration;
@@ -80,7 +82,8 @@ internal sealed partial class ConfigurationStore
 
     // The first load into an empty store: there is nothing to withdraw or compare with, so the pairs go straight in
     // without the before-images a batch keeps (at startup those cost more than the data itself). The etcd keys are
-    // distinct (the caller checked that they ascend). Validation comes first, so a bad entry applies nothing.
+    // distinct (the caller checked that they ascend). A key given twice by one contribution is found as it goes
+    // in, and then the store is emptied again before readers can look, so a bad entry applies nothing.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ApplyResult LoadIntoEmpty(IReadOnlyList<EtcdKeyChange> listing)
     {
@@ -90,7 +93,7 @@ internal sealed partial class ConfigurationStore
         {
             if (!change.KeepsCurrent && change.Contribution is { Count: > 0 } pairs)
             {
-                Validate(change);
+                ValidateShape(change);
                 pairCount += pairs.Count;
                 complexCount += pairs.Count > 1 ? 1 : 0;
             }
@@ -100,6 +103,7 @@ internal sealed partial class ConfigurationStore
         try
         {
             ForgetChildKeys();
+            _disputed = false;
             _slots.EnsureCapacity(pairCount);
             _contributors.EnsureCapacity(complexCount);
             foreach (var change in listing)
@@ -110,17 +114,26 @@ internal sealed partial class ConfigurationStore
                 }
             }
         }
+        catch (ArgumentException)
+        {
+            _slots.Clear();
+            _contributors.Clear();
+            throw;
+        }
         finally
         {
             _lock.ExitWriteLock();
         }
 
         Dictionary<(string Winner, string Loser), KeyConflict>? conflicts = null;
-        foreach (var (key, slot) in _slots)
+        if (_disputed)
         {
-            if (slot.Owner is ContenderSet set)
+            foreach (var (key, slot) in _slots)
             {
-                AddConflicts(key, set, ref conflicts);
+                if (slot.Owner is ContenderSet set)
+                {
+                    AddConflicts(key, set, ref conflicts);
+                }
             }
         }
 
@@ -132,28 +145,39 @@ internal sealed partial class ConfigurationStore
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Validate(EtcdKeyChange change)
     {
+        ValidateShape(change);
+        var pairs = change.Contribution!;
+        HashSet<string>? seen = pairs.Count > ScannedContribution ? new(pairs.Count, StringComparer.OrdinalIgnoreCase) : null;
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            if (seen is not null ? !seen.Add(pairs[i].Key) : AppearsBefore(pairs, i))
+            {
+                throw Repeated(change.EtcdKey, pairs[i].Key);
+            }
+        }
+    }
+
+    // What a contribution must be, repeats aside: a depth, and a key for every pair.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ValidateShape(EtcdKeyChange change)
+    {
         if (change.SegmentCount < 0)
         {
             throw new ArgumentException($"The change of etcd key '{change.EtcdKey}' has a negative segment count.");
         }
 
         var pairs = change.Contribution!;
-        HashSet<string>? seen = pairs.Count > ScannedContribution ? new(pairs.Count, StringComparer.OrdinalIgnoreCase) : null;
         for (int i = 0; i < pairs.Count; i++)
         {
-            var pair = pairs[i];
-            if (pair.Key is null)
+            if (pairs[i].Key is null)
             {
                 throw new ArgumentException($"The contribution of etcd key '{change.EtcdKey}' has a null configuration key.");
             }
-
-            if (seen is not null ? !seen.Add(pair.Key) : AppearsBefore(pairs, i))
-            {
-                throw new ArgumentException(
-                    $"The contribution of etcd key '{change.EtcdKey}' gives the configuration key '{pair.Key}' more than once.");
-            }
         }
     }
+
+    private static ArgumentException Repeated(string etcdKey, string key) =>
+        new($"The contribution of etcd key '{etcdKey}' gives the configuration key '{key}' more than once.");
 
     private Current Find(string etcdKey)
     {
@@ -292,9 +316,8 @@ internal sealed partial class ConfigurationStore
         {
             var (key, value) = pairs[0];
             Touch(key, batch);
-            if (!_slotsBySpan.TryGetValue(key, out string? slotKey, out var slot))
+            if (TryAddSlot(key, new Slot(value, null), out string? slotKey, out var slot))
             {
-                _slots.Add(key, new Slot(value, null));
                 return;
             }
 
@@ -314,18 +337,38 @@ internal sealed partial class ConfigurationStore
         var contributor = new Contributor(etcdKey, segmentCount, keys);
         _contributors.Add(etcdKey, contributor);
         batch?.Written.Add(contributor);
-        foreach (var (key, value) in pairs)
+        for (int i = 0; i < keys.Length; i++)
         {
+            var (key, value) = pairs[i];
             Touch(key, batch);
-            if (_slotsBySpan.TryGetValue(key, out string? slotKey, out var slot))
+            if (!TryAddSlot(key, new Slot(value, contributor), out string? slotKey, out var slot))
             {
+                // The first load checks for repeats only here, as the pairs go in.
+                if (ReferenceEquals(slot.Owner, contributor) || (slot.Owner is ContenderSet set && set.TryFind(contributor, out _)))
+                {
+                    throw Repeated(etcdKey, key);
+                }
+
                 Dispute(slotKey, slot, new Contender(contributor, key, value));
             }
-            else
-            {
-                _slots.Add(key, new Slot(value, contributor));
-            }
         }
+    }
+
+    // Adds a configuration key with one hash lookup; when it is already there, gives its spelling and slot instead.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryAddSlot(string key, Slot slot, [NotNullWhen(false)] out string? slotKey, out Slot existing)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out bool exists);
+        if (!exists)
+        {
+            entry = slot;
+            slotKey = null;
+            existing = default;
+            return true;
+        }
+
+        existing = entry;
+        return _slotsBySpan.TryGetValue(key, out slotKey, out _) ? false : throw new UnreachableException();
     }
 
     // A second (or further) contributor arrives for a configuration key.
@@ -348,6 +391,7 @@ internal sealed partial class ConfigurationStore
                 break;
         }
 
+        _disputed = true;
         set.Add(arriving);
         var winner = set.Winner();
         Write(slotKey, winner.Key, new Slot(winner.Value, set));

@@ -48,6 +48,9 @@ internal sealed partial class ConfigurationStore : IDisposable
     private volatile string[]? _sortedKeys;
     private int _scansSinceChange;
 
+    // Whether a configuration key got a second contributor since the first load began (its conflicts are reported).
+    private bool _disputed;
+
     /// <summary>Creates an empty store for the etcd keys under <paramref name="prefix"/>.</summary>
     /// <param name="prefix">The normalised prefix, <see cref="KeyMapper.Prefix"/>.</param>
     public ConfigurationStore(string prefix)

@@ -217,6 +217,27 @@ public sealed class ConfigurationStoreTests
         Assert.Equal(0, store.Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_first_load_with_a_key_given_twice_by_one_contribution_is_refused_and_leaves_the_store_empty(bool disputed)
+    {
+        using var store = new ConfigurationStore(Mapper.Prefix);
+        var bad = new EtcdKeyChange("/myapp/X", 1, [new("X:a", "1"), new("X:b", "2"), new("x:A", "3")]);
+        // The prefix key's blob, listed first (listings ascend), gives X:a too: the repeat arrives at a disputed key.
+        EtcdKeyChange[] listing = disputed
+            ? [Put("/myapp/", """{"X":{"a":"0"}}"""), Put("/myapp/Good", "1"), bad]
+            : [Put("/myapp/Good", "1"), bad];
+
+        var refused = Assert.Throws<ArgumentException>(() => store.ReplaceAll(listing));
+
+        Assert.Contains("'/myapp/X'", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, store.Count);
+        Assert.Equal(0, store.TrackedEtcdKeyCount);
+        store.ReplaceAll([Put("/myapp/Good", "2")]);
+        Pairs.Equal(new Dictionary<string, string?> { ["Good"] = "2" }, Snapshot(store));
+    }
+
     [Fact]
     public void Keys_whose_path_is_not_a_plain_rewrite_are_tracked_and_deleted_correctly()
     {
