@@ -83,6 +83,7 @@ public sealed class BadInputKeyNameTests(ProviderClusterFixture fixture) : IClas
         await AssertSeesAsync(root, p, expected, etcdKeys: s_names.Length + 1, "after a JSON document at the prefix key");
         await kv.PutAsync(p, "plain text has no configuration key");
         await Eventually.TrueAsync(() => failures.Any(f => f.Key == p), "the plain value at the prefix key is reported");
+        await Eventually.StatusCaughtUpAsync(provider);
         Assert.Equal([p], provider.Status.SkippedKeys);
         await AssertSeesAsync(root, p, expected, etcdKeys: s_names.Length + 1, "after a plain value at the prefix key");
         await kv.PutAsync(p + "/", """{ "Root": "r2", "Other": "o" }""");
@@ -171,15 +172,14 @@ public sealed class BadInputKeyNameTests(ProviderClusterFixture fixture) : IClas
     }
 
     /// <summary>
-    /// Writes a marker after everything else and waits until the app sees it, so every earlier write has been
-    /// applied; then the app must see exactly <paramref name="expected"/> (and the marker), and etcd hold
-    /// <paramref name="etcdKeys"/> keys besides the marker.
+    /// Writes a marker after everything else and waits until a reload shows it and the status has caught up, so
+    /// every earlier write has been applied, reported and counted; then the app must see exactly
+    /// <paramref name="expected"/> (and the marker), and etcd hold <paramref name="etcdKeys"/> keys besides the marker.
     /// </summary>
     private async Task AssertSeesAsync(IConfigurationRoot root, string prefix, Dictionary<string, string> expected, int etcdKeys, string when)
     {
         var marker = $"m{Interlocked.Increment(ref _marker)}";
-        await fixture.Client.KV.PutAsync(prefix + "Marker", marker);
-        await Eventually.ValueAsync(root, "Marker", marker);
+        await Marker.WriteAndAwaitAsync(root, "Marker", marker, () => fixture.Client.KV.PutAsync(prefix + "Marker", marker));
 
         var seen = ConfigurationView.Values(root);
         Assert.True(seen.Remove("Marker"), when);

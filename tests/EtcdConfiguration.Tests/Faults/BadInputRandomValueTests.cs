@@ -94,8 +94,7 @@ public sealed class BadInputRandomValueTests(ProviderClusterFixture fixture, ITe
             }
         }
 
-        await kv.PutAsync(p + "Marker", "m");
-        await Eventually.ValueAsync(root, "Marker", "m");
+        await Marker.WriteAndAwaitAsync(root, "Marker", "m", () => kv.PutAsync(p + "Marker", "m"));
         expected["Marker"] = "m"u8.ToArray();
         AssertSees(root, p, expected, skipped, (2 * Keys) + 2, why + " after the watch");
         Assert.Equal(reported, failures.Select(f => f.Key!).Distinct().Order(StringComparer.Ordinal));

@@ -68,8 +68,7 @@ public sealed class BadInputValueSizeTests(ProviderClusterFixture fixture, ITest
         Assert.DoesNotContain("zzzzzzzz", farTooLarge.Message, StringComparison.Ordinal);
         output.WriteLine($"3 MiB: {farTooLarge.GetType().Name} ({farTooLarge.StatusCode}): {farTooLarge.Message}");
 
-        await kv.PutAsync(p + "Marker", "m");
-        await Eventually.ValueAsync(root, "Marker", "m");
+        await Marker.WriteAndAwaitAsync(root, "Marker", "m", () => kv.PutAsync(p + "Marker", "m"));
         AssertHolds(root, second, "after the refused puts");
         var (count, revision) = await ConfigurationView.EtcdCountAsync(fixture.Client, p);
         Assert.Equal(3, count);

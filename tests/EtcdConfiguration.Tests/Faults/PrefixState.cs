@@ -6,13 +6,14 @@ namespace EtcdConfiguration.Tests.Faults;
 /// <summary>What etcd holds under a writer's <c>k/</c> keys and what the app's configuration shows for them.</summary>
 internal static class PrefixState
 {
-    /// <summary>etcd's keys under <c>{prefix}k/</c> by their last segment, with their values.</summary>
-    public static async Task<SortedDictionary<string, string>> InEtcdAsync(EtcdClient client, string prefix)
+    /// <summary>etcd's keys under <c>{prefix}k/</c> by their last segment, with their values, and etcd's revision then.</summary>
+    public static async Task<(SortedDictionary<string, string> Keys, long Revision)> InEtcdAsync(EtcdClient client, string prefix)
     {
         var response = await client.KV.GetAsync(prefix + "k/", new GetOptions { Prefix = true });
-        return new SortedDictionary<string, string>(
+        var keys = new SortedDictionary<string, string>(
             response.Kvs.ToDictionary(kv => kv.Key[(prefix.Length + 2)..], kv => kv.Value),
             StringComparer.Ordinal);
+        return (keys, response.Header.Revision);
     }
 
     /// <summary>The configuration's children of section <c>k</c>, with their values.</summary>

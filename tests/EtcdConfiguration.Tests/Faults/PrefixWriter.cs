@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using EtcdConfiguration.Client;
+using EtcdConfiguration.Tests.Provider;
 
 namespace EtcdConfiguration.Tests.Faults;
 
@@ -9,6 +11,9 @@ namespace EtcdConfiguration.Tests.Faults;
 /// </summary>
 internal sealed class PrefixWriter : IAsyncDisposable
 {
+    /// <summary>How long a write under way when the writer is stopped may take to be confirmed.</summary>
+    private static readonly TimeSpan ConfirmBound = TimeSpan.FromSeconds(60);
+
     private readonly EtcdClient _client;
     private readonly string _prefix;
     private readonly CancellationTokenSource _stop = new();
@@ -20,7 +25,12 @@ internal sealed class PrefixWriter : IAsyncDisposable
     {
         // A short deadline: a put forwarded to a leader that just died waits out etcd's own 7 s request timeout,
         // which would measure the cluster's election, not the app.
-        _client = new EtcdClient(new EtcdClientOptions { Endpoints = [.. endpoints], RequestTimeout = TimeSpan.FromSeconds(1) });
+        _client = new EtcdClient(new EtcdClientOptions
+        {
+            Endpoints = [.. endpoints],
+            RequestTimeout = TimeSpan.FromSeconds(1),
+            DialTimeout = TestTimeouts.EtcdAnswers,
+        });
         _prefix = prefix;
         _loop = Task.Run(RunAsync);
     }
@@ -31,6 +41,11 @@ internal sealed class PrefixWriter : IAsyncDisposable
     /// <summary>The revision of the last confirmed change.</summary>
     public long LastRevision => Interlocked.Read(ref _lastRevision);
 
+    /// <summary>
+    /// Stops writing between two writes: a write under way is not abandoned (it could still be applied after
+    /// the caller read etcd's state) but retried until etcd confirms it.
+    /// </summary>
+    /// <exception cref="EtcdException">The write under way could not be confirmed within a minute.</exception>
     public async Task StopAsync()
     {
         await _stop.CancelAsync();
@@ -39,7 +54,16 @@ internal sealed class PrefixWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
+        try
+        {
+            await StopAsync();
+        }
+        catch (EtcdException)
+        {
+            // StopAsync already threw this to the test that stopped the writer; a test that did not stop it is
+            // ending anyway, and its own failure is the one to report.
+        }
+
         await _client.DisposeAsync();
         _stop.Dispose();
     }
@@ -50,11 +74,11 @@ internal sealed class PrefixWriter : IAsyncDisposable
         {
             var key = $"{_prefix}k/{i:D5}";
             var value = $"v-{i}";
-            await WriteAsync(async c => (await c.KV.PutAsync(key, value, cancellationToken: _stop.Token)).Header.Revision);
+            await WriteAsync(async c => (await c.KV.PutAsync(key, value)).Header.Revision);
             if (i % 5 == 4)
             {
                 var earlier = $"{_prefix}k/{i - 3:D5}";
-                await WriteAsync(async c => (await c.KV.DeleteAsync(earlier, cancellationToken: _stop.Token)).Header.Revision);
+                await WriteAsync(async c => (await c.KV.DeleteAsync(earlier)).Header.Revision);
             }
 
             try
@@ -70,7 +94,9 @@ internal sealed class PrefixWriter : IAsyncDisposable
 
     private async Task WriteAsync(Func<EtcdClient, Task<long>> write)
     {
-        while (!_stop.IsCancellationRequested)
+        // Runs from the first failure after the stop request: retrying a write is bounded only once stopping.
+        var sinceStop = new Stopwatch();
+        while (true)
         {
             try
             {
@@ -78,14 +104,15 @@ internal sealed class PrefixWriter : IAsyncDisposable
                 Interlocked.Increment(ref _writes);
                 return;
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (EtcdException)
+            catch (EtcdException) when (sinceStop.Elapsed < ConfirmBound)
             {
                 // A member went away mid-write; the client tries the others on the next attempt. A put or delete
                 // of our own keys is idempotent for the final state, so trying again is safe.
+                if (_stop.IsCancellationRequested)
+                {
+                    sinceStop.Start();
+                }
+
                 await Task.Delay(50, CancellationToken.None);
             }
         }

@@ -1,5 +1,6 @@
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Testing;
+using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 
 namespace EtcdConfiguration.Tests.Faults;
@@ -46,7 +47,13 @@ public sealed class ProviderAuthFixture : IAsyncLifetime
 
     /// <summary>A client of our own that writes as <see cref="Writer"/>, apart from the providers' pooled clients.</summary>
     public Task<EtcdClient> ConnectWriterAsync() =>
-        EtcdClient.ConnectAsync(new EtcdClientOptions { Endpoints = Endpoints, Username = Writer, Password = WriterPassword });
+        EtcdClient.ConnectAsync(new EtcdClientOptions
+        {
+            Endpoints = Endpoints,
+            Username = Writer,
+            Password = WriterPassword,
+            DialTimeout = TestTimeouts.EtcdAnswers,
+        });
 
     /// <summary>Builds a configuration with one etcd source on this cluster for <paramref name="prefix"/>, as <paramref name="user"/>.</summary>
     public ConfigurationRoot Build(string prefix, string user, string password, Action<EtcdConfigurationSource>? configure = null) =>
@@ -57,7 +64,7 @@ public sealed class ProviderAuthFixture : IAsyncLifetime
                 source.Prefix = prefix;
                 source.Username = user;
                 source.Password = password;
-                source.StartupTimeout = TimeSpan.FromSeconds(5);
+                source.StartupTimeout = TestTimeouts.EtcdAnswers;
                 configure?.Invoke(source);
             })
             .Build();

@@ -23,9 +23,18 @@ public sealed class ProviderCompactionTests
         // which is not what this test is about.
         var leader = await cluster.GetLeaderAsync();
         var away = cluster.Members.First(m => m != leader);
+
+        // The test's own writes go to the two members that stay. An election can still happen on a loaded machine
+        // (and the follower may have become the leader by the time it is killed): a write refused meanwhile is
+        // repeated. Each sets a key to a fixed value or deletes it, so a repeat leaves the same keys and values.
+        await using var others = new EtcdClient(new EtcdClientOptions
+        {
+            Endpoints = [.. cluster.Members.Where(m => m != away).Select(m => m.ClientUrl)],
+            DialTimeout = TestTimeouts.EtcdAnswers,
+        });
         for (var i = 0; i < 10; i++)
         {
-            await cluster.PutAsync($"{Prefix}k/{i}", $"v{i}");
+            await TransientRetry.RunAsync(() => others.KV.PutAsync($"{Prefix}k/{i}", $"v{i}"));
         }
 
         var logs = new LogCapture();
@@ -36,6 +45,7 @@ public sealed class ProviderCompactionTests
             {
                 source.Endpoints = [away.ClientUrl];
                 source.Prefix = Prefix;
+                source.StartupTimeout = TestTimeouts.EtcdAnswers;
                 source.LoggerFactory = loggerFactory;
             })
             .Build();
@@ -44,18 +54,33 @@ public sealed class ProviderCompactionTests
         using var reloads = new ReloadRecorder(root, "k:1");
 
         await away.KillAsync();
-        await using var others = new EtcdClient(new EtcdClientOptions { Endpoints = [.. cluster.Members.Where(m => m != away).Select(m => m.ClientUrl)] });
         for (var n = 0; n < 20; n++)
         {
-            await others.KV.PutAsync(Prefix + "k/1", $"changed-{n}");
+            await TransientRetry.RunAsync(() => others.KV.PutAsync(Prefix + "k/1", $"changed-{n}"));
         }
 
-        await others.KV.DeleteAsync(Prefix + "k/2");
-        await others.KV.DeleteAsync(Prefix + "k/3");
-        await others.KV.PutAsync(Prefix + "k/new", "added");
-        await others.KV.PutAsync(Prefix + "k/gone", "put and deleted while away");
-        var last = (await others.KV.DeleteAsync(Prefix + "k/gone")).Header.Revision;
-        await others.KV.CompactAsync(last);
+        await TransientRetry.RunAsync(() => others.KV.DeleteAsync(Prefix + "k/2"));
+        await TransientRetry.RunAsync(() => others.KV.DeleteAsync(Prefix + "k/3"));
+        await TransientRetry.RunAsync(() => others.KV.PutAsync(Prefix + "k/new", "added"));
+        await TransientRetry.RunAsync(() => others.KV.PutAsync(Prefix + "k/gone", "put and deleted while away"));
+        await TransientRetry.RunAsync(() => others.KV.DeleteAsync(Prefix + "k/gone"));
+
+        // etcd's revision after the last write (read, not taken from a write's answer: a repeated delete answers
+        // with whatever revision etcd is at); the history up to it is compacted away.
+        var last = (await TransientRetry.RunAsync(() => others.KV.GetAsync(Prefix, new GetOptions { CountOnly = true }))).Header.Revision;
+        await TransientRetry.RunAsync(async repeat =>
+        {
+            try
+            {
+                await others.KV.CompactAsync(last);
+            }
+            catch (EtcdCompactedException) when (repeat)
+            {
+                // The attempt that failed compacted after all.
+            }
+
+            return true;
+        });
         Assert.Equal(0, reloads.Count);
 
         // etcd serves clients only once it has applied the log it missed, compaction included, so the app's
@@ -63,7 +88,7 @@ public sealed class ProviderCompactionTests
         await away.RestartAsync();
         await Eventually.TrueAsync(() => provider.Revision == last, $"the app reaches revision {last} (it is at {provider.Revision})", Bound);
 
-        var etcd = await PrefixState.InEtcdAsync(others, Prefix);
+        var (etcd, _) = await TransientRetry.RunAsync(() => PrefixState.InEtcdAsync(others, Prefix));
         Assert.Equal(etcd, PrefixState.InConfiguration(root));
         Assert.Equal("changed-19", root["k:1"]);
         Assert.Null(root["k:2"]);

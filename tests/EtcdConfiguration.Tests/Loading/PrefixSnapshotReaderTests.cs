@@ -3,6 +3,7 @@ using System.Text;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Internal;
 using EtcdConfiguration.Testing;
+using EtcdConfiguration.Tests.Provider;
 
 namespace EtcdConfiguration.Tests;
 
@@ -13,7 +14,11 @@ public sealed class PrefixSnapshotReaderTests
     public async Task Reads_every_key_once_in_order_across_pages_of_any_size_at_one_revision()
     {
         await using var cluster = await EtcdCluster.StartAsync();
-        using var client = new EtcdClient(cluster.Endpoints);
+        using var client = new EtcdClient(new EtcdClientOptions
+        {
+            Endpoints = EtcdClient.SplitEndpoints(cluster.Endpoints),
+            DialTimeout = TestTimeouts.EtcdAnswers,
+        });
         var mapper = new KeyMapper("/snap/");
         // Small values make the second page large (by count); its run of 300 KB values makes the next ones shrink (by bytes).
         const int Count = 14_000;

@@ -271,15 +271,16 @@ public sealed class ConfigurationStoreTests
         using var store = new ConfigurationStore(Mapper.Prefix);
         store.Apply([Put("/myapp/A", "0"), Put("/myapp/B", "0")]);
         const int Batches = 20_000;
-        using var readerStarted = new ManualResetEventSlim();
+        using var firstRead = new ManualResetEventSlim();
         bool writerDone = false;
         long reads = 0;
         string? failure = null;
 
+        // The reader reads at least once, and the writer starts only after that first read, so the reader is
+        // running when the writes start however the two threads are scheduled.
         var reader = new Thread(() =>
         {
-            readerStarted.Set();
-            while (!Volatile.Read(ref writerDone) && failure is null)
+            do
             {
                 int a1 = Read(store, "A"), b1 = Read(store, "B");
                 int b2 = Read(store, "B"), a2 = Read(store, "A");
@@ -290,10 +291,12 @@ public sealed class ConfigurationStoreTests
                 }
 
                 reads++;
+                firstRead.Set();
             }
+            while (!Volatile.Read(ref writerDone) && failure is null);
         });
         reader.Start();
-        Assert.True(readerStarted.Wait(TimeSpan.FromSeconds(30)));
+        Assert.True(firstRead.Wait(TimeSpan.FromSeconds(60)), "the reader read once");
 
         for (int i = 1; i <= Batches; i++)
         {
@@ -302,7 +305,7 @@ public sealed class ConfigurationStoreTests
         }
 
         Volatile.Write(ref writerDone, true);
-        Assert.True(reader.Join(TimeSpan.FromSeconds(30)));
+        Assert.True(reader.Join(TimeSpan.FromSeconds(60)), "the reader stopped");
         Assert.Null(failure);
         Assert.True(reads > 0);
     }

@@ -18,7 +18,11 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 1 });
-        Client = await EtcdClient.ConnectAsync(new EtcdClientOptions { Endpoints = EtcdClient.SplitEndpoints(Cluster.Endpoints) });
+        Client = await EtcdClient.ConnectAsync(new EtcdClientOptions
+        {
+            Endpoints = EtcdClient.SplitEndpoints(Cluster.Endpoints),
+            DialTimeout = TestTimeouts.EtcdAnswers,
+        });
     }
 
     public async Task DisposeAsync()
@@ -44,11 +48,15 @@ public sealed class ProviderClusterFixture : IAsyncLifetime
     public ConfigurationRoot Build(string prefix, Action<EtcdConfigurationSource>? configure = null) =>
         (ConfigurationRoot)new ConfigurationBuilder().AddEtcd(source => Configure(source, prefix, configure)).Build();
 
-    /// <summary>Points <paramref name="source"/> at this cluster and <paramref name="prefix"/>, then applies <paramref name="configure"/>.</summary>
+    /// <summary>
+    /// Points <paramref name="source"/> at this cluster and <paramref name="prefix"/> with a startup timeout for an
+    /// etcd that answers, then applies <paramref name="configure"/>.
+    /// </summary>
     public void Configure(EtcdConfigurationSource source, string prefix, Action<EtcdConfigurationSource>? configure = null)
     {
         source.Endpoints = EtcdClient.SplitEndpoints(Cluster.Endpoints);
         source.Prefix = prefix;
+        source.StartupTimeout = TestTimeouts.EtcdAnswers;
         configure?.Invoke(source);
     }
 }

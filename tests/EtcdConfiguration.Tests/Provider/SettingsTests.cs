@@ -98,7 +98,7 @@ public sealed class SettingsTests(ProviderClusterFixture fixture) : IClassFixtur
         {
             ["Endpoints"] = string.Join(" , ", fixture.Cluster.ClientUrls),
             ["Prefix"] = p.TrimEnd('/'),
-            ["StartupTimeout"] = "00:00:10",
+            ["StartupTimeout"] = "00:00:30",
             ["ValueFormat"] = "Raw",
         });
 

@@ -68,7 +68,12 @@ public sealed class SnapshotTests(ProviderClusterFixture fixture) : IClassFixtur
                 .CommitAsync(cancellationToken));
 
         const int MaxReceive = 1024 * 1024;
-        using (var small = new EtcdClient(new EtcdClientOptions { Endpoints = EtcdClient.SplitEndpoints(fixture.Cluster.Endpoints), MaxReceiveMessageSize = MaxReceive }))
+        using (var small = new EtcdClient(new EtcdClientOptions
+        {
+            Endpoints = EtcdClient.SplitEndpoints(fixture.Cluster.Endpoints),
+            MaxReceiveMessageSize = MaxReceive,
+            DialTimeout = TestTimeouts.EtcdAnswers,
+        }))
         {
             await Assert.ThrowsAnyAsync<EtcdException>(() => small.KV.GetAsync(p, new GetOptions { Prefix = true }));
         }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Internal;
 using EtcdConfiguration.Testing;
@@ -19,7 +17,8 @@ public sealed class StartupFailureTests
     [Fact]
     public async Task ARequiredSourceWithNothingListeningThrowsNamingTheEndpoint()
     {
-        var endpoint = $"http://127.0.0.1:{UnusedPort()}";
+        using var refused = new RefusedEndpoint();
+        var endpoint = refused.Url;
         var build = Task.Run(() => new ConfigurationBuilder()
             .AddEtcd(source =>
             {
@@ -45,7 +44,8 @@ public sealed class StartupFailureTests
         // Nobody can dispose a provider whose first Load() threw (no configuration root holds it), so it must let
         // go of its pooled client itself.
         EtcdConfigurationSource? source = null;
-        var endpoint = $"http://127.0.0.1:{UnusedPort()}";
+        using var refused = new RefusedEndpoint();
+        var endpoint = refused.Url;
         var build = Task.Run(() => new ConfigurationBuilder()
             .AddEtcd(s =>
             {
@@ -64,7 +64,8 @@ public sealed class StartupFailureTests
     [Fact]
     public async Task ARequiredSourceWhoseLoadFailsStartsEmptyWhenOnLoadExceptionIgnoresIt()
     {
-        var endpoint = $"http://127.0.0.1:{UnusedPort()}";
+        using var refused = new RefusedEndpoint();
+        var endpoint = refused.Url;
         var failures = new ConcurrentQueue<EtcdLoadExceptionContext>();
         var build = Task.Run(() => (ConfigurationRoot)new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Other"] = "memory" })
@@ -109,6 +110,10 @@ public sealed class StartupFailureTests
                 source.Prefix = "/app";
                 source.Optional = true;
                 source.StartupTimeout = StartupTimeout;
+
+                // The first load fails after the short startup timeout; the background retries must connect once
+                // etcd is back, however loaded the machine, so the client's dial timeout is generous.
+                source.ConfigureClient = options => options.DialTimeout = TestTimeouts.EtcdAnswers;
             })
             .Build());
         using var root = await Eventually.WithinAsync(build, "Build() returns", BuildBound);
@@ -120,7 +125,7 @@ public sealed class StartupFailureTests
 
         await cluster.Members[0].RestartAsync();
 
-        await Eventually.WithinAsync(reloaded.Task, "the configuration reloads once etcd answers", TimeSpan.FromSeconds(60));
+        await Eventually.WithinAsync(reloaded.Task, "the configuration reloads once etcd answers");
         Assert.Equal("db", root["Db:Host"]);
         Assert.Equal("5432", root["Db:Port"]);
         Assert.Equal(await cluster.GetRevisionAsync(), provider.Revision);
@@ -130,13 +135,4 @@ public sealed class StartupFailureTests
         await Eventually.ValueAsync(root, "Db:Host", "db-2");
     }
 
-    /// <summary>A loopback port nothing listens on (it was free a moment ago; nothing here binds it again).</summary>
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -49,7 +49,10 @@ public class CacheFileTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cacheFile));
         }
 
-        Assert.Equal([cacheFile], Directory.GetFiles(Path.GetDirectoryName(cacheFile)!));
+        // Disposing waits for a write under way only so long; no temporary file may be left once it has finished.
+        var directoryOfCache = Path.GetDirectoryName(cacheFile)!;
+        await Eventually.TrueAsync(() => Directory.GetFiles(directoryOfCache).SequenceEqual([cacheFile]), "the cache file is alone in its directory");
+        Assert.Equal([cacheFile], Directory.GetFiles(directoryOfCache));
         Assert.Contains(logs.Lines, l => l.Contains("Loaded", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, l => l.Contains(cacheFile, StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Lines, l => l.Contains(Secret, StringComparison.Ordinal));

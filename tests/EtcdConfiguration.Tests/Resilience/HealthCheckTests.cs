@@ -25,8 +25,11 @@ public class HealthCheckTests
         Assert.Equal(configuration.Provider.Revision, data["revision"]);
         Assert.Equal(0, data["skippedKeyCount"]);
         Assert.True(data.ContainsKey("lastChange"));
-        await Eventually.TrueAsync(() => configuration.Provider.Status.WatchEndpoint is not null, "the watch stream to open");
-        Assert.Equal(cluster.ClientUrls[0], TestConfiguration.ProviderData(await configuration.CheckHealthAsync(), prefix)["watchEndpoint"]);
+        // The watch stream opens after the load; the check names its endpoint from then on (none while it reconnects).
+        await Eventually.TrueAsync(
+            async () => TestConfiguration.ProviderData(await configuration.CheckHealthAsync(), prefix).GetValueOrDefault("watchEndpoint") is string endpoint
+                && endpoint == cluster.ClientUrls[0],
+            "the health check names the endpoint the watch stream is on");
 
         await cluster.PutAsync(prefix + "Bad", badValue);
         await Eventually.TrueAsync(() => configuration.Provider.Status.SkippedKeys.Count == 1, "the bad key to be skipped");
@@ -43,6 +46,7 @@ public class HealthCheckTests
         // Fixed, the key is no longer reported.
         await cluster.PutAsync(prefix + "Bad", "{\"B\":2}");
         await Eventually.TrueAsync(() => configuration["Bad:B"] == "2", "the fixed key to be applied");
+        await Eventually.StatusCaughtUpAsync(configuration.Provider);
         Assert.Empty(configuration.Provider.Status.SkippedKeys);
         Assert.Equal(HealthStatus.Healthy, (await configuration.CheckHealthAsync()).Status);
 
@@ -86,7 +90,8 @@ public class HealthCheckTests
     public async Task IsUnhealthyWhenAnOptionalSourceNeverLoaded()
     {
         var prefix = TestConfiguration.NewPrefix();
-        var endpoint = TestConfiguration.DeadEndpoint();
+        using var refused = new RefusedEndpoint();
+        var endpoint = refused.Url;
         using var configuration = TestConfiguration.Build(endpoint, prefix, s =>
         {
             s.Optional = true;
@@ -109,11 +114,17 @@ public class HealthCheckTests
         var live = TestConfiguration.NewPrefix();
         var missing = TestConfiguration.NewPrefix();
         await cluster.PutAsync(live + "A", "1");
+        using var refused = new RefusedEndpoint();
         var root = new ConfigurationBuilder()
-            .AddEtcd(cluster.Endpoints, live)
             .AddEtcd(s =>
             {
-                s.Endpoints = [TestConfiguration.DeadEndpoint()];
+                s.Endpoints = cluster.ClientUrls.ToList();
+                s.Prefix = live;
+                s.StartupTimeout = TestTimeouts.EtcdAnswers;
+            })
+            .AddEtcd(s =>
+            {
+                s.Endpoints = [refused.Url];
                 s.Prefix = missing;
                 s.Optional = true;
                 s.StartupTimeout = TimeSpan.FromSeconds(1);

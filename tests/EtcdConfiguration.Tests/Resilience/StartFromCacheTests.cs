@@ -24,9 +24,12 @@ public class StartFromCacheTests
         await using var cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 3 });
         var member = cluster.Members[0];
         var prefix = TestConfiguration.NewPrefix();
-        await cluster.PutAsync(prefix + "A", "1");
-        await cluster.PutAsync(prefix + "B", Secret);
-        await cluster.PutAsync(prefix + "Section", "{\"C\":\"3\"}");
+
+        // Three members: an election can happen on a loaded machine at any time, and a write refused meanwhile is
+        // written again (each sets or deletes a key, so a repeat leaves the same keys and values).
+        await TransientRetry.RunAsync(() => cluster.PutAsync(prefix + "A", "1"));
+        await TransientRetry.RunAsync(() => cluster.PutAsync(prefix + "B", Secret));
+        await TransientRetry.RunAsync(() => cluster.PutAsync(prefix + "Section", "{\"C\":\"3\"}"));
         using var directory = new TempDirectory();
         var cacheFile = directory.File("config.json");
         long cachedRevision;
@@ -39,9 +42,9 @@ public class StartFromCacheTests
         // The only member this app knows goes down, and the configuration changes meanwhile on the others.
         await member.KillAsync();
         await cluster.WaitHealthyAsync();
-        await cluster.PutAsync(prefix + "A", "10");
-        await cluster.EtcdctlAsync("del", "--", prefix + "B");
-        await cluster.PutAsync(prefix + "D", "4");
+        await TransientRetry.RunAsync(() => cluster.PutAsync(prefix + "A", "10"));
+        await TransientRetry.RunAsync(() => cluster.EtcdctlAsync("del", "--", prefix + "B"));
+        await TransientRetry.RunAsync(() => cluster.PutAsync(prefix + "D", "4"));
         var logs = new LogCapture();
         using var loggerFactory = logs.CreateFactory();
         var failures = new ConcurrentQueue<Exception>();
@@ -52,6 +55,10 @@ public class StartFromCacheTests
             s.StartupTimeout = TimeSpan.FromSeconds(1);
             s.LoggerFactory = loggerFactory;
             s.OnLoadException = context => failures.Enqueue(context.Exception);
+
+            // The first load fails after the short startup timeout; the background retries must connect once the
+            // member is back, however loaded the machine, so the client's dial timeout is generous.
+            s.ConfigureClient = options => options.DialTimeout = TestTimeouts.EtcdAnswers;
         });
 
         Assert.Equal(("1", Secret, "3", (string?)null), (configuration["A"], configuration["B"], configuration["Section:C"], configuration["D"]));
@@ -82,7 +89,7 @@ public class StartFromCacheTests
         Assert.Equal(HealthStatus.Healthy, (await configuration.CheckHealthAsync()).Status);
 
         // It is live: a change after the convergence arrives by the watch, and the cache follows etcd again.
-        await cluster.PutAsync(prefix + "A", "11");
+        await TransientRetry.RunAsync(() => cluster.PutAsync(prefix + "A", "11"));
         await Eventually.TrueAsync(() => configuration["A"] == "11", "the watch to deliver a change after the convergence");
         await Eventually.TrueAsync(
             () => CacheFileTests.TryRead(cacheFile) is { } d && d.Pairs.Contains(new("A", "11")) && !d.Pairs.Any(p => p.Key == "B"),
@@ -98,8 +105,9 @@ public class StartFromCacheTests
         using var directory = new TempDirectory();
         var cacheFile = directory.File("config.json");
         CacheFile.Write(cacheFile, new CacheDocument(prefix, "Auto", 17, DateTimeOffset.UtcNow, [new("Db:Host", "db.local"), new("Db:Port", "5432")]));
+        using var refused = new RefusedEndpoint();
 
-        using var configuration = TestConfiguration.Build(TestConfiguration.DeadEndpoint(), prefix, s =>
+        using var configuration = TestConfiguration.Build(refused.Url, prefix, s =>
         {
             s.CacheFile = cacheFile;
             s.StartupTimeout = TimeSpan.FromSeconds(1);
@@ -145,7 +153,7 @@ public class StartFromCacheTests
         }
 
         var logs = new LogCapture();
-
+        using var refused = new RefusedEndpoint();
         using var loggerFactory = logs.CreateFactory();
         var failures = new ConcurrentQueue<Exception>();
         void Configure(EtcdConfigurationSource source)
@@ -159,7 +167,7 @@ public class StartFromCacheTests
 
         if (optional)
         {
-            using var configuration = TestConfiguration.Build(TestConfiguration.DeadEndpoint(), prefix, Configure);
+            using var configuration = TestConfiguration.Build(refused.Url, prefix, Configure);
             Assert.Null(configuration["Key"]);
             Assert.Empty(configuration.Root.AsEnumerable());
             Assert.Equal(EtcdConfigurationState.Failed, configuration.Provider.Status.State);
@@ -167,7 +175,7 @@ public class StartFromCacheTests
         }
         else
         {
-            var failure = Assert.Throws<EtcdException>(() => TestConfiguration.Build(TestConfiguration.DeadEndpoint(), prefix, Configure));
+            var failure = Assert.Throws<EtcdException>(() => TestConfiguration.Build(refused.Url, prefix, Configure));
             Assert.Contains(prefix, failure.Message, StringComparison.Ordinal);
         }
 

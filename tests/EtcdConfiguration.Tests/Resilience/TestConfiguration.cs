@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -37,16 +36,6 @@ internal sealed class TestConfiguration : IDisposable
     /// <summary>A prefix no other test uses, so metrics and keys never mix between tests running in parallel.</summary>
     public static string NewPrefix() => $"/resilience-{Guid.NewGuid():N}/";
 
-    /// <summary>A loopback URL where nothing listens: etcd unreachable.</summary>
-    public static string DeadEndpoint()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"http://127.0.0.1:{port}";
-    }
-
     public static TestConfiguration Build(string endpoints, string prefix, Action<EtcdConfigurationSource>? configure = null)
     {
         var root = new ConfigurationBuilder()
@@ -54,7 +43,7 @@ internal sealed class TestConfiguration : IDisposable
             {
                 source.Endpoints = endpoints.Split(',');
                 source.Prefix = prefix;
-                source.StartupTimeout = TimeSpan.FromSeconds(10);
+                source.StartupTimeout = TestTimeouts.EtcdAnswers;
                 configure?.Invoke(source);
             })
             .Build();
