@@ -69,8 +69,9 @@ public sealed class EtcdCluster : IAsyncDisposable
             }
             catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
             {
-                var portTaken = cluster.Members.Any(m => m.LogContains("address already in use"));
+                // Disposing waits until every member has exited and its output is read to the end, where etcd says why.
                 await cluster.DisposeAsync();
+                var portTaken = cluster.Members.Any(m => m.LostPortOnLastStart);
                 if (!portTaken || attempt == StartAttempts)
                 {
                     throw;
