@@ -313,7 +313,9 @@ public sealed class EtcdCluster : IAsyncDisposable
 
     private List<string> GlobalFlags(IEnumerable<string> endpoints, string[] args)
     {
-        List<string> flags = ["--dial-timeout=5s", "--command-timeout=15s"];
+        // etcdctl's dial includes the login (bcrypt) under auth; 5 s was too little for a starved machine. A test
+        // that expects a failure passes its own, shorter --dial-timeout (the last one given wins).
+        List<string> flags = ["--dial-timeout=15s", "--command-timeout=15s"];
         if (!HasFlag(args, "--endpoints"))
         {
             flags.Add("--endpoints=" + string.Join(',', endpoints));
