@@ -14,13 +14,15 @@ public sealed class EtcdCluster : IAsyncDisposable
     private const int StartAttempts = 3;
     private readonly EtcdClusterOptions _options;
     private readonly string _directory;
+    private readonly int[] _ports;
     private string? _rootPassword;
     private int _disposed;
 
-    private EtcdCluster(EtcdClusterOptions options, string directory, IReadOnlyList<EtcdMember> members, EtcdCertificates? certificates)
+    private EtcdCluster(EtcdClusterOptions options, string directory, int[] ports, IReadOnlyList<EtcdMember> members, EtcdCertificates? certificates)
     {
         _options = options;
         _directory = directory;
+        _ports = ports;
         Members = members;
         Certificates = certificates;
         ClientUrls = members.Select(m => m.ClientUrl).ToArray();
@@ -69,8 +71,9 @@ public sealed class EtcdCluster : IAsyncDisposable
             }
             catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
             {
-                var portTaken = cluster.Members.Any(m => m.LogContains("address already in use"));
+                // Disposing waits until every member has exited and its output is read to the end, where etcd says why.
                 await cluster.DisposeAsync();
+                var portTaken = cluster.Members.Any(m => m.LostPortOnLastStart);
                 if (!portTaken || attempt == StartAttempts)
                 {
                     throw;
@@ -236,6 +239,7 @@ public sealed class EtcdCluster : IAsyncDisposable
         }
         finally
         {
+            FreePorts.Release(_ports);
             Certificates?.Dispose();
             ScratchDirectory.Delete(_directory);
         }
@@ -244,13 +248,14 @@ public sealed class EtcdCluster : IAsyncDisposable
     private static EtcdCluster Create(EtcdClusterOptions options)
     {
         var directory = ScratchDirectory.Create();
+        int[] ports = [];
         try
         {
             var certificates = !options.UsesTls ? null
                 : options.TlsWithWrongServerName ? EtcdCertificates.CreateWithWrongServerName(Path.Combine(directory, "certs"))
                 : EtcdCertificates.Create(Path.Combine(directory, "certs"));
             var clientScheme = certificates is null ? "http" : "https";
-            var ports = FreePorts.Take(options.Members * 3);
+            ports = FreePorts.Take(options.Members * 3);
             var names = Enumerable.Range(0, options.Members).Select(i => $"m{i}").ToArray();
             var peerUrls = names.Select((_, i) => $"http://127.0.0.1:{ports[(i * 3) + 1]}").ToArray();
             var initialCluster = string.Join(',', names.Select((name, i) => $"{name}={peerUrls[i]}"));
@@ -296,10 +301,11 @@ public sealed class EtcdCluster : IAsyncDisposable
                     names[i], clientUrl, peerUrls[i], metricsUrl, dataDirectory, arguments, options.StartTimeout));
             }
 
-            return new EtcdCluster(options, directory, members, certificates);
+            return new EtcdCluster(options, directory, ports, members, certificates);
         }
         catch
         {
+            FreePorts.Release(ports);
             ScratchDirectory.Delete(directory);
             throw;
         }
@@ -307,7 +313,9 @@ public sealed class EtcdCluster : IAsyncDisposable
 
     private List<string> GlobalFlags(IEnumerable<string> endpoints, string[] args)
     {
-        List<string> flags = ["--dial-timeout=5s", "--command-timeout=15s"];
+        // etcdctl's dial includes the login (bcrypt) under auth; 5 s was too little for a starved machine. A test
+        // that expects a failure passes its own, shorter --dial-timeout (the last one given wins).
+        List<string> flags = ["--dial-timeout=15s", "--command-timeout=15s"];
         if (!HasFlag(args, "--endpoints"))
         {
             flags.Add("--endpoints=" + string.Join(',', endpoints));

@@ -6,13 +6,16 @@ namespace EtcdConfiguration.Testing;
 /// <summary>One etcd process of an <see cref="EtcdCluster"/>: its URLs, data and a handle to kill, pause or restart it.</summary>
 public sealed class EtcdMember
 {
+    private const string PortTakenMessage = "address already in use";
     private static readonly TimeSpan _exitTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan _portRetryDelay = TimeSpan.FromMilliseconds(250);
     private readonly IReadOnlyList<string> _arguments;
     private readonly TimeSpan _startTimeout;
     private readonly LogTail _log = new();
     private readonly Lock _lock = new();
     private Process? _process;
     private bool _paused;
+    private long _startLogMark;
 
     internal EtcdMember(
         string name, string clientUrl, string peerUrl, string metricsUrl, string dataDirectory,
@@ -64,7 +67,11 @@ public sealed class EtcdMember
     /// <summary>The etcd command line, for diagnostics.</summary>
     internal string CommandLine => "etcd " + string.Join(' ', _arguments);
 
-    internal bool LogContains(string text) => _log.Contains(text);
+    /// <summary>
+    /// Whether the last start failed because another socket held one of the member's ports. Read it after the
+    /// process has exited and its output is drained (as <see cref="WaitHealthyAsync"/> and <see cref="KillAsync"/> do).
+    /// </summary>
+    internal bool LostPortOnLastStart => _log.ContainsSince(_startLogMark, PortTakenMessage);
 
     internal string LastLogLines(int count = 40) => _log.Last(count);
 
@@ -104,20 +111,32 @@ public sealed class EtcdMember
 
     /// <summary>
     /// Starts etcd again with the same name, ports, data directory and command line (killing it first if it still
-    /// runs), and waits until it reports healthy.
+    /// runs), and waits until it reports healthy. While another socket holds one of its ports ("address already in
+    /// use"), the start is repeated until the port is free again, within the start timeout: the member cannot move,
+    /// since its peers know it by its ports.
     /// </summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
         await KillAsync();
-        await StartProcessAsync();
-        try
+        var deadline = DateTime.UtcNow + _startTimeout;
+        while (true)
         {
-            await WaitHealthyAsync(DateTime.UtcNow + _startTimeout, cancellationToken);
-        }
-        catch
-        {
-            await KillAsync();
-            throw;
+            await StartProcessAsync();
+            try
+            {
+                await WaitHealthyAsync(deadline, cancellationToken);
+                return;
+            }
+            catch (InvalidOperationException) when (LostPortOnLastStart && DateTime.UtcNow + _portRetryDelay < deadline)
+            {
+                await KillAsync();
+                await Task.Delay(_portRetryDelay, cancellationToken);
+            }
+            catch
+            {
+                await KillAsync();
+                throw;
+            }
         }
     }
 
@@ -162,6 +181,7 @@ public sealed class EtcdMember
             info.Environment.Remove(variable);
         }
 
+        _startLogMark = _log.Added;
         var process = await ProcessLauncher.StartAsync(() =>
         {
             var process = new Process { StartInfo = info };
@@ -190,7 +210,10 @@ public sealed class EtcdMember
             var process = _process;
             if (process is null || process.HasExited)
             {
-                var exit = process is null ? "is not running" : $"exited with code {process.ExitCode}";
+                // HasExited turns true before the output handlers have seen etcd's last lines, which say why it exited.
+                var exit = process is null ? "is not running"
+                    : await WaitForOutputAsync(process) ? $"exited with code {process.ExitCode}"
+                    : $"exited with code {process.ExitCode} (its output did not end within {_exitTimeout.TotalSeconds:0} s, so the log may lack its last lines)";
                 throw new InvalidOperationException(
                     $"etcd member {Name} {exit} before it became healthy.\nCommand: {CommandLine}\nLast log lines:\n{LastLogLines()}");
             }
@@ -209,6 +232,22 @@ public sealed class EtcdMember
 
             await Task.Delay(delay, cancellationToken);
             delay = TimeSpan.FromMilliseconds(Math.Min(200, delay.TotalMilliseconds * 2));
+        }
+    }
+
+    /// <summary>Waits until an exited process's redirected output has been read to its end; false if that took too long.</summary>
+    private static async Task<bool> WaitForOutputAsync(Process process)
+    {
+        using var timeout = new CancellationTokenSource(_exitTimeout);
+        try
+        {
+            // Once the process has exited, this waits for the end of the redirected streams.
+            await process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return false;
         }
     }
 }

@@ -37,7 +37,8 @@ public sealed class AuthFixture : IAsyncLifetime
         Endpoints = EtcdClient.SplitEndpoints(Cluster.Endpoints),
         Username = user,
         Password = password,
-        DialTimeout = TimeSpan.FromSeconds(5),
+        // Long, since the server is expected to answer: a first call pays for JIT and bcrypt on a loaded machine.
+        DialTimeout = TimeSpan.FromSeconds(30),
         LoggerFactory = logs,
     };
 }

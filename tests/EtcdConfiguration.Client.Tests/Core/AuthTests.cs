@@ -1,3 +1,5 @@
+using EtcdConfiguration.Client.Tests.Harness;
+
 namespace EtcdConfiguration.Client.Tests.Core;
 
 /// <summary>Authentication against a real etcd: good and bad credentials, permissions, token expiry.</summary>
@@ -61,7 +63,7 @@ public sealed class AuthTests(AuthFixture fixture) : IClassFixture<AuthFixture>
         Assert.Single((await client.KV.GetAsync("/ro/greeting")).Kvs);
 
         // The cluster's tokens live 2 s after their last use; only waiting lets one expire.
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await TokenExpiry.WaitUntilTokensIssuedNowExpireAsync(fixture.Cluster, AuthFixture.Reader, AuthFixture.ReaderPassword, "/ro/greeting");
         var afterExpiry = await client.KV.GetAsync("/ro/greeting");
 
         Assert.Equal("hello", Assert.Single(afterExpiry.Kvs).Value);

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using EtcdConfiguration.Client.Tests.KV;
+using EtcdConfiguration.Testing;
 
 namespace EtcdConfiguration.Client.Tests.Core;
 
@@ -10,7 +9,11 @@ public sealed class ConnectTests(SingleMemberFixture fixture) : IClassFixture<Si
     [Fact]
     public async Task ConnectAsync_to_a_running_cluster_returns_a_working_client()
     {
-        await using var client = await EtcdClient.ConnectAsync(new EtcdClientOptions { Endpoints = [fixture.Cluster.Endpoints + "/"] });
+        await using var client = await EtcdClient.ConnectAsync(new EtcdClientOptions
+        {
+            Endpoints = [fixture.Cluster.Endpoints + "/"],
+            DialTimeout = TimeSpan.FromSeconds(30),
+        });
 
         var status = await client.Maintenance.StatusAsync();
         await client.KV.PutAsync("/connect/k", "v");
@@ -23,15 +26,12 @@ public sealed class ConnectTests(SingleMemberFixture fixture) : IClassFixture<Si
     [Fact]
     public async Task The_dial_moves_past_an_endpoint_with_nothing_listening()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var dead = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
-        listener.Stop();
+        using var dead = new RefusedEndpoint();
 
         await using var client = await EtcdClient.ConnectAsync(new EtcdClientOptions
         {
-            Endpoints = [dead, fixture.Cluster.ClientUrls[0]],
-            DialTimeout = TimeSpan.FromSeconds(10),
+            Endpoints = [dead.Url, fixture.Cluster.ClientUrls[0]],
+            DialTimeout = TimeSpan.FromSeconds(30),
         });
 
         Assert.Empty((await client.KV.GetAsync("/connect/absent")).Kvs);

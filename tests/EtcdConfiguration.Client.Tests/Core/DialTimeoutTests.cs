@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using EtcdConfiguration.Testing;
 
 namespace EtcdConfiguration.Client.Tests.Core;
 
@@ -12,7 +13,8 @@ public sealed class DialTimeoutTests
     [Fact]
     public async Task Nothing_listening_fails_with_EtcdUnavailableException_naming_the_endpoint_after_the_dial_timeout()
     {
-        var endpoint = $"http://127.0.0.1:{FreePort()}";
+        using var refused = new RefusedEndpoint();
+        var endpoint = refused.Url;
         await using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [endpoint], DialTimeout = DialTimeout });
 
         var watch = Stopwatch.StartNew();
@@ -27,7 +29,8 @@ public sealed class DialTimeoutTests
     [Fact]
     public async Task ConnectAsync_with_nothing_listening_fails_with_EtcdUnavailableException()
     {
-        var endpoint = $"http://127.0.0.1:{FreePort()}";
+        using var refused = new RefusedEndpoint();
+        var endpoint = refused.Url;
 
         var ex = await Assert.ThrowsAsync<EtcdUnavailableException>(
             () => EtcdClient.ConnectAsync(new EtcdClientOptions { Endpoints = [endpoint], DialTimeout = DialTimeout }).WaitAsync(TimeSpan.FromSeconds(30)));
@@ -56,17 +59,10 @@ public sealed class DialTimeoutTests
     [Fact]
     public async Task A_canceled_call_during_the_dial_throws_OperationCanceledException()
     {
-        var endpoint = $"http://127.0.0.1:{FreePort()}";
-        await using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [endpoint], DialTimeout = TimeSpan.FromSeconds(20) });
+        using var refused = new RefusedEndpoint();
+        await using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [refused.Url], DialTimeout = TimeSpan.FromSeconds(20) });
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.KV.GetAsync("k", cancellationToken: cancel.Token).WaitAsync(TimeSpan.FromSeconds(30)));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -23,8 +23,8 @@ public sealed class ClusterTests
             Assert.Equal(3, json.RootElement.GetProperty("members").GetArrayLength());
         }
 
-        await cluster.EtcdctlAsync("--endpoints=" + cluster.Members[0].ClientUrl, "put", "cluster/key", "written on m0");
-        var read = await cluster.EtcdctlAsync("--endpoints=" + cluster.Members[2].ClientUrl, "get", "cluster/key", "--print-value-only");
+        await Elections.RetryAsync(() => cluster.EtcdctlAsync("--endpoints=" + cluster.Members[0].ClientUrl, "put", "cluster/key", "written on m0"));
+        var read = await Elections.RetryAsync(() => cluster.EtcdctlAsync("--endpoints=" + cluster.Members[2].ClientUrl, "get", "cluster/key", "--print-value-only"));
 
         Assert.Equal("written on m0", read.Trim());
     }
@@ -35,7 +35,7 @@ public sealed class ClusterTests
         await using var cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 3 });
         var member = await cluster.GetLeaderAsync();
         var port = new Uri(member.ClientUrl).Port;
-        await cluster.PutAsync("restart/before", "kept on disk");
+        await Elections.RetryAsync(() => cluster.PutAsync("restart/before", "kept on disk"));
 
         var oldProcessId = member.ProcessId!.Value;
         await member.KillAsync();
@@ -45,7 +45,7 @@ public sealed class ClusterTests
         Assert.False(UnixSignals.IsAlive(oldProcessId));
         // The other two elect a new leader before they accept writes.
         Assert.NotSame(member, await cluster.GetLeaderAsync());
-        await cluster.PutAsync("restart/while-down", "from the leader");
+        await Elections.RetryAsync(() => cluster.PutAsync("restart/while-down", "from the leader"));
 
         await member.RestartAsync();
 
@@ -56,7 +56,7 @@ public sealed class ClusterTests
         // Serializable: answered from the member's own store, which must have kept the key written before the kill.
         var kept = await cluster.EtcdctlAsync("--endpoints=" + member.ClientUrl, "get", "restart/before", "--consistency=s", "--print-value-only");
         Assert.Equal("kept on disk", kept.Trim());
-        var caughtUp = await cluster.EtcdctlAsync("--endpoints=" + member.ClientUrl, "get", "restart/while-down", "--print-value-only");
+        var caughtUp = await Elections.RetryAsync(() => cluster.EtcdctlAsync("--endpoints=" + member.ClientUrl, "get", "restart/while-down", "--print-value-only"));
         Assert.Equal("from the leader", caughtUp.Trim());
     }
 
@@ -74,13 +74,13 @@ public sealed class ClusterTests
         await Eventually.TrueAsync(() => UnixSignals.ProcessState(processId) == 'T', "the paused etcd is stopped");
         // The other two still form a quorum and elect a new leader; etcdctl leaves the paused member out.
         Assert.NotSame(member, await cluster.GetLeaderAsync());
-        await cluster.PutAsync("pause/key", "written while the old leader was frozen");
+        await Elections.RetryAsync(() => cluster.PutAsync("pause/key", "written while the old leader was frozen"));
 
         member.Resume();
 
         Assert.False(member.IsPaused);
         await cluster.WaitHealthyAsync();
-        var read = await cluster.EtcdctlAsync("--endpoints=" + member.ClientUrl, "get", "pause/key", "--print-value-only");
+        var read = await Elections.RetryAsync(() => cluster.EtcdctlAsync("--endpoints=" + member.ClientUrl, "get", "pause/key", "--print-value-only"));
         Assert.Equal("written while the old leader was frozen", read.Trim());
     }
 
@@ -101,7 +101,7 @@ public sealed class ClusterTests
 
         await member.RestartAsync();
         await cluster.WaitHealthyAsync();
-        await cluster.PutAsync("pause/killed", "back");
-        Assert.Equal("back", await cluster.GetAsync("pause/killed"));
+        await Elections.RetryAsync(() => cluster.PutAsync("pause/killed", "back"));
+        Assert.Equal("back", await Elections.RetryAsync(() => cluster.GetAsync("pause/killed")));
     }
 }

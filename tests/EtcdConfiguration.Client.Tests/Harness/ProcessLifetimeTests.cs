@@ -11,44 +11,39 @@ public sealed class ProcessLifetimeTests
     {
         // The hazard the launcher thread exists for: a child of setpriv --pdeathsig is killed as soon as the
         // thread that started it exits, although the process lives on.
-        Process? child = null;
-        string? nameBeforeExit = null;
-        var thread = new Thread(() =>
+        var started = await OnThreadThatExitsAsync(() =>
         {
             var info = new ProcessStartInfo(EtcdBinaries.Setpriv) { ArgumentList = { "--pdeathsig", "KILL", "--", "sleep", "120" } };
-            child = Process.Start(info);
+            var child = Process.Start(info) ?? throw new InvalidOperationException("setpriv did not start.");
             // setpriv sets the signal only after it starts; exiting earlier would leave nothing to fire.
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (nameBeforeExit != "sleep" && DateTime.UtcNow < deadline)
+            string? name = null;
+            var waited = Stopwatch.StartNew();
+            while (name != "sleep" && waited.Elapsed < TimeSpan.FromSeconds(30))
             {
                 Thread.Sleep(5);
-                nameBeforeExit = UnixSignals.ProcessName(child!.Id);
+                name = UnixSignals.ProcessName(child.Id);
             }
-        });
-        thread.Start();
-        thread.Join();
-        using var started = child!;
-        // Checked before the thread exits: afterwards the signal may already have killed it.
-        Assert.Equal("sleep", nameBeforeExit);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await started.WaitForExitAsync(timeout.Token);
-        Assert.Equal(128 + UnixSignals.SigKill, started.ExitCode);
+            return (Child: child, NameBeforeExit: name);
+        });
+        using var child = started.Child;
+        // Checked before the thread exits: afterwards the signal may already have killed it.
+        Assert.Equal("sleep", started.NameBeforeExit);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await child.WaitForExitAsync(timeout.Token);
+        Assert.Equal(128 + UnixSignals.SigKill, child.ExitCode);
     }
 
     [Fact]
     public async Task A_member_started_from_a_thread_that_exits_keeps_running()
     {
-        EtcdCluster? started = null;
-        string? threadId = null;
-        var thread = new Thread(() =>
+        var (started, threadId) = await OnThreadThatExitsAsync(() =>
         {
-            threadId = Path.GetFileName(Directory.ResolveLinkTarget("/proc/thread-self", returnFinalTarget: false)!.FullName);
-            started = EtcdCluster.StartAsync().GetAwaiter().GetResult();
+            var threadId = Path.GetFileName(Directory.ResolveLinkTarget("/proc/thread-self", returnFinalTarget: false)!.FullName);
+            return (EtcdCluster.StartAsync().GetAwaiter().GetResult(), threadId);
         });
-        thread.Start();
-        thread.Join();
-        await using var cluster = started!;
+        await using var cluster = started;
         await Eventually.TrueAsync(() => !Directory.Exists($"/proc/self/task/{threadId}"), "the starting thread has exited");
 
         await cluster.PutAsync("lifetime/key", "still here");
@@ -105,5 +100,27 @@ public sealed class ProcessLifetimeTests
 
         Assert.NotNull(directory);
         Assert.DoesNotContain("Unhandled", await errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a new thread that exits right after, and hands back its result or failure
+    /// (an exception escaping a thread would end the test host). Waiting for it blocks no pool thread.
+    /// </summary>
+    private static Task<T> OnThreadThatExitsAsync<T>(Func<T> work)
+    {
+        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result.SetResult(work());
+            }
+            catch (Exception ex)
+            {
+                result.SetException(ex);
+            }
+        });
+        thread.Start();
+        return result.Task.WaitAsync(TimeSpan.FromSeconds(90));
     }
 }

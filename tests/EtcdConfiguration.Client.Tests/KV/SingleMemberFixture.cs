@@ -19,7 +19,12 @@ public sealed partial class SingleMemberFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 1 });
-        Client = await EtcdClient.ConnectAsync(new EtcdClientOptions { Endpoints = EtcdClient.SplitEndpoints(Cluster.Endpoints) });
+        // The first call pays for JIT on a loaded machine: a dial timeout for a server that is expected to answer.
+        Client = await EtcdClient.ConnectAsync(new EtcdClientOptions
+        {
+            Endpoints = EtcdClient.SplitEndpoints(Cluster.Endpoints),
+            DialTimeout = TimeSpan.FromSeconds(30),
+        });
     }
 
     public async Task DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using EtcdConfiguration.Client.Tests.Harness;
 using EtcdConfiguration.Client.Tests.Watch;
 using Grpc.Core;
 
@@ -7,22 +8,26 @@ namespace EtcdConfiguration.Client.Tests.Lease;
 
 public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemberEtcd>
 {
-    private const int ShortTtl = 2;
+    // Leases that are only kept alive or only waited for are short; each must survive a stall of the loaded CI
+    // machine between grant and use (or between two renewals, a third of the TTL apart): a few seconds.
+    private const int ExpiringTtl = 2;
+    private const int KeptTtl = 6;
 
     [Fact]
     public async Task The_tutorial_key_put_with_a_short_lease_vanishes_after_it_expires()
     {
+        const int ttl = 5;
         var key = etcd.UniquePrefix("vanish") + "test/vanish";
         using var client = etcd.CreateClient();
 
-        var lease = await client.Lease.GrantAsync(ShortTtl);
-        await client.KV.PutAsync(key, "vanish in 2s", new PutOptions { Lease = lease.Id });
+        var lease = await client.Lease.GrantAsync(ttl);
+        await client.KV.PutAsync(key, "vanish in 5s", new PutOptions { Lease = lease.Id });
 
         Assert.NotEqual(0, lease.Id);
-        Assert.Equal(ShortTtl, lease.Ttl);
+        Assert.Equal(ttl, lease.Ttl);
         Assert.True(lease.Header.Revision > 0);
-        Assert.Equal(lease.Id, (await client.KV.GetAsync(key)).Kvs[0].Lease);
-        await WaitUntilAsync(async () => (await client.KV.GetAsync(key)).Kvs.Count == 0, "the leased key is deleted", seconds: 15);
+        Assert.Equal(lease.Id, Assert.Single((await client.KV.GetAsync(key)).Kvs).Lease);
+        await Eventually.TrueAsync(async () => (await client.KV.GetAsync(key)).Kvs.Count == 0, "the leased key is deleted");
         Assert.Equal(-1, (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl);
     }
 
@@ -30,25 +35,26 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     public async Task KeepAlive_keeps_a_short_lease_and_its_key_for_more_than_two_ttls()
     {
         var key = etcd.UniquePrefix("kept") + "service";
-        using var client = etcd.CreateClient();
-        var lease = await client.Lease.GrantAsync(ShortTtl);
+        var logs = new ListLoggerFactory();
+        using var client = etcd.CreateClient(logs);
+        var lease = await client.Lease.GrantAsync(KeptTtl);
         await etcd.Kv.PutAsync(key, "alive", lease.Id);
 
         await using var keepAlive = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
-        var watch = Stopwatch.StartNew();
+        var kept = Stopwatch.StartNew();
         var renewals = 0;
-        while (watch.Elapsed < TimeSpan.FromSeconds((2 * ShortTtl) + 1))
+        // Had a renewal come too late, the lease would have expired and the keep-alive ended with the loss.
+        while (renewals < 3 || kept.Elapsed <= TimeSpan.FromSeconds(2 * KeptTtl))
         {
             var renewal = await keepAlive.NextAsync();
             Assert.Equal(lease.Id, renewal.Id);
-            Assert.Equal(ShortTtl, renewal.Ttl);
+            Assert.Equal(KeptTtl, renewal.Ttl);
             renewals++;
         }
 
-        Assert.True(renewals >= 2);
         Assert.Equal("alive", await etcd.Kv.GetAsync(key));
         Assert.True((await client.Lease.TimeToLiveAsync(lease.Id)).Ttl > 0);
-        Assert.Equal(1, client.Lease.StreamsOpened);
+        SharedStreams.AssertOpened(1, () => client.Lease.StreamsOpened, logs, "lease keep-alive");
     }
 
     [Fact]
@@ -56,14 +62,19 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     {
         using var client = etcd.CreateClient();
         var lease = await client.Lease.GrantAsync(30);
-        await WaitUntilAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl < 30, "the lease's TTL goes down");
+        // etcd rounds the remaining TTL down: 27 means more than two seconds have passed.
+        await Eventually.TrueAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl <= 27, "two seconds of the lease's TTL have passed");
 
+        var sinceRenewal = Stopwatch.StartNew();
         var renewal = await client.Lease.KeepAliveOnceAsync(lease.Id);
         var after = await client.Lease.TimeToLiveAsync(lease.Id);
+        var elapsed = (int)Math.Ceiling(sinceRenewal.Elapsed.TotalSeconds);
 
         Assert.Equal(lease.Id, renewal.Id);
         Assert.Equal(30, renewal.Ttl);
-        Assert.True(after.Ttl >= 29, $"TTL after the renewal: {after.Ttl}");
+        // Renewed: 30 s from the renewal, less the time since and the rounding. Not renewed, it would be at most 27
+        // less the time since, always below that.
+        Assert.True(after.Ttl >= 30 - elapsed - 1, $"TTL after the renewal: {after.Ttl}, {elapsed} s after it was sent");
     }
 
     [Fact]
@@ -128,7 +139,7 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
         Assert.Equal(lease.Id, (await keepAlive.NextAsync()).Id);
 
         await etcd.Cluster.EtcdctlAsync("lease", "revoke", lease.Id.ToString("x", CultureInfo.InvariantCulture));
-        var failure = await keepAlive.EndAsync(seconds: 15);
+        var failure = await keepAlive.EndAsync();
 
         var notFound = Assert.IsType<EtcdLeaseNotFoundException>(failure);
         Assert.Equal(lease.Id, notFound.LeaseId);
@@ -140,8 +151,8 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     {
         var key = etcd.UniquePrefix("expired") + "k";
         using var client = etcd.CreateClient();
-        var lease = await client.Lease.GrantAsync(ShortTtl);
-        await WaitUntilAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl == -1, "the lease expires", seconds: 15);
+        var lease = await client.Lease.GrantAsync(ExpiringTtl);
+        await Eventually.TrueAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl == -1, "the lease expires");
 
         var once = await Assert.ThrowsAsync<EtcdLeaseNotFoundException>(() => client.Lease.KeepAliveOnceAsync(lease.Id));
         var put = await Assert.ThrowsAsync<EtcdLeaseNotFoundException>(() => client.KV.PutAsync(key, "v", new PutOptions { Lease = lease.Id }));
@@ -154,7 +165,8 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     [Fact]
     public async Task Keep_alives_of_many_leases_share_one_stream_and_CloseAsync_ends_them()
     {
-        using var client = etcd.CreateClient();
+        var logs = new ListLoggerFactory();
+        using var client = etcd.CreateClient(logs);
         var first = await client.Lease.GrantAsync(30);
         var second = await client.Lease.GrantAsync(30);
         await using var one = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(first.Id, ct));
@@ -164,7 +176,7 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
         Assert.Equal(first.Id, (await one.NextAsync()).Id);
         Assert.Equal(second.Id, (await two.NextAsync()).Id);
         Assert.Equal(second.Id, (await twoAgain.NextAsync()).Id);
-        Assert.Equal(1, client.Lease.StreamsOpened);
+        SharedStreams.AssertOpened(1, () => client.Lease.StreamsOpened, logs, "lease keep-alive");
 
         await client.Lease.CloseAsync();
 
@@ -176,39 +188,32 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     [Fact]
     public async Task A_second_keep_alive_of_a_kept_lease_gets_its_first_renewal_at_once()
     {
-        using var client = etcd.CreateClient();
-        // The next regular renewal is a third of the TTL (20 s) away, twice the wait below.
-        var lease = await client.Lease.GrantAsync(60);
+        var logs = new ListLoggerFactory();
+        using var client = etcd.CreateClient(logs);
+        // The next regular renewal is a third of the TTL (100 s) away, more than twice the wait below.
+        var lease = await client.Lease.GrantAsync(300);
         await using var first = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
         Assert.Equal(lease.Id, (await first.NextAsync()).Id);
 
         await using var second = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
 
-        Assert.Equal(lease.Id, (await second.NextAsync(seconds: 10)).Id);
-        Assert.Equal(1, client.Lease.StreamsOpened);
+        Assert.Equal(lease.Id, (await second.NextAsync(seconds: 45)).Id);
+        SharedStreams.AssertOpened(1, () => client.Lease.StreamsOpened, logs, "lease keep-alive");
+        await client.Lease.RevokeAsync(lease.Id);
     }
 
     [Fact]
     public async Task Canceling_a_keep_alive_stops_renewing_so_the_lease_expires()
     {
         using var client = etcd.CreateClient();
-        var lease = await client.Lease.GrantAsync(ShortTtl);
+        // Long enough that the first renewal comes before the lease expires, even after a stall.
+        var lease = await client.Lease.GrantAsync(5);
         await using var keepAlive = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
         await keepAlive.NextAsync();
 
         await keepAlive.CancelAsync();
 
         Assert.IsAssignableFrom<OperationCanceledException>(await keepAlive.EndAsync());
-        await WaitUntilAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl == -1, "the lease expires", seconds: 15);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {seconds} s waiting until {what}.");
-            await Task.Delay(50);
-        }
+        await Eventually.TrueAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl == -1, "the lease expires");
     }
 }

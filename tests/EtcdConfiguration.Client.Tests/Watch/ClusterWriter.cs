@@ -22,7 +22,8 @@ internal sealed class ClusterWriter : IAsyncDisposable
     {
         _cluster = cluster;
         _prefix = prefix;
-        _members = [.. cluster.ClientUrls.Select(url => new RawKv(url))];
+        // A short deadline: a put to a member that is being frozen must give up soon, so the writes go on elsewhere.
+        _members = [.. cluster.ClientUrls.Select(url => new RawKv(url, TimeSpan.FromSeconds(5)))];
         _loop = Task.Run(RunAsync);
     }
 

@@ -10,13 +10,16 @@ namespace EtcdConfiguration.Client.Tests.Watch;
 /// </summary>
 internal sealed class RawKv : IDisposable
 {
-    private static readonly TimeSpan _deadline = TimeSpan.FromSeconds(5);
+    private readonly TimeSpan _deadline;
     private readonly GrpcChannel _channel;
     private readonly Wire.KV.KVClient _kv;
 
-    public RawKv(string url)
+    /// <param name="url">The member's client URL.</param>
+    /// <param name="deadline">Bound on each call; by default 30 s, since the member is expected to answer.</param>
+    public RawKv(string url, TimeSpan? deadline = null)
     {
         Url = url;
+        _deadline = deadline ?? TimeSpan.FromSeconds(30);
         _channel = GrpcChannel.ForAddress(url);
         _kv = new Wire.KV.KVClient(_channel);
     }

@@ -1,4 +1,5 @@
 using EtcdConfiguration.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace EtcdConfiguration.Client.Tests.Watch;
 
@@ -12,7 +13,13 @@ public sealed class SingleMemberEtcd : IAsyncLifetime
     /// <summary>Writes that bypass the client under test (its KV part is tested elsewhere).</summary>
     internal RawKv Kv { get; private set; } = null!;
 
-    public EtcdClient CreateClient() => new(Cluster.Endpoints);
+    /// <summary>A client of the member; its first call may wait for JIT and a loaded machine, hence the long dial timeout.</summary>
+    public EtcdClient CreateClient(ILoggerFactory? logs = null) => new(new EtcdClientOptions
+    {
+        Endpoints = [.. Cluster.ClientUrls],
+        DialTimeout = TimeSpan.FromSeconds(30),
+        LoggerFactory = logs,
+    });
 
     /// <summary>A key prefix no other test uses, such as <c>t7-prefix-watch/</c>.</summary>
     public string UniquePrefix(string name) => $"t{Interlocked.Increment(ref _prefixes)}-{name}/";

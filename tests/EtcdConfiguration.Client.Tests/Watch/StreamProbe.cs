@@ -36,7 +36,7 @@ internal sealed class StreamProbe<T> : IAsyncDisposable
     public Task CancelAsync() => _stop.CancelAsync();
 
     /// <summary>The next item; throws what the stream threw, or fails the test when none comes in time.</summary>
-    public async Task<T> NextAsync(int seconds = 10)
+    public async Task<T> NextAsync(int seconds = 30)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         try
@@ -59,7 +59,7 @@ internal sealed class StreamProbe<T> : IAsyncDisposable
     }
 
     /// <summary>Waits until the stream ends, skipping items; returns what it threw, or null when it ended normally.</summary>
-    public async Task<Exception?> EndAsync(int seconds = 10)
+    public async Task<Exception?> EndAsync(int seconds = 30)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         try

@@ -1,7 +1,5 @@
+using EtcdConfiguration.Client.Tests.Harness;
 using EtcdConfiguration.Testing;
-using Google.Protobuf;
-using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 
 namespace EtcdConfiguration.Client.Tests.Watch;
@@ -43,7 +41,7 @@ public sealed class WatchAuthTests
         Assert.Equal("allowed/before", (await running.EventsAsync(1))[0].Kv.Key);
 
         // A token issued after the client last used its own expires after it: wait until that one is refused.
-        await WaitUntilTokensExpireAsync(cluster);
+        await TokenExpiry.WaitUntilTokensIssuedNowExpireAsync(cluster, "reader", Password, "allowed/probe");
         await cluster.PutAsync("allowed/while-expired", "2");
         await using var added = await client.Watch.StartWatchAsync("allowed/after");
         await cluster.PutAsync("allowed/after", "3");
@@ -76,38 +74,7 @@ public sealed class WatchAuthTests
         Endpoints = [.. cluster.ClientUrls],
         Username = "reader",
         Password = Password,
+        DialTimeout = TimeSpan.FromSeconds(30),
         LoggerFactory = logs,
     });
-
-    /// <summary>
-    /// Waits until tokens issued now have expired, which means the client's token (last used before) has too. Each
-    /// probe token is used once only, since a use renews a token's TTL.
-    /// </summary>
-    private static async Task WaitUntilTokensExpireAsync(EtcdCluster cluster)
-    {
-        using var channel = GrpcChannel.ForAddress(cluster.ClientUrls[0]);
-        var auth = new Wire.Auth.AuthClient(channel);
-        var kv = new Wire.KV.KVClient(channel);
-        var tokens = new Queue<string>();
-        for (var i = 0; i < 16; i++)
-        {
-            tokens.Enqueue((await auth.AuthenticateAsync(new Wire.AuthenticateRequest { Name = "reader", Password = Password })).Token);
-        }
-
-        while (tokens.TryDequeue(out var token))
-        {
-            try
-            {
-                await kv.RangeAsync(new Wire.RangeRequest { Key = ByteString.CopyFromUtf8("allowed/probe") }, new Metadata { { "token", token } });
-            }
-            catch (RpcException ex) when (ex.Status.Detail.Contains("invalid auth token", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail("Tokens did not expire within 8 s.");
-    }
 }

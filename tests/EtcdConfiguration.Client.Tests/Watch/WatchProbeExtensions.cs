@@ -14,7 +14,7 @@ internal static class WatchProbeExtensions
     }
 
     /// <summary>Reads responses until <paramref name="count"/> events came; fails on progress notifications only if asked.</summary>
-    public static async Task<List<WatchEvent>> EventsAsync(this StreamProbe<WatchResponse> probe, int count, int seconds = 10)
+    public static async Task<List<WatchEvent>> EventsAsync(this StreamProbe<WatchResponse> probe, int count, int seconds = 30)
     {
         var events = new List<WatchEvent>();
         while (events.Count < count)

@@ -1,4 +1,5 @@
 using System.Text;
+using EtcdConfiguration.Client.Tests.Harness;
 
 namespace EtcdConfiguration.Client.Tests.Watch;
 
@@ -182,7 +183,8 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     public async Task Many_watches_of_one_client_share_one_stream_and_each_gets_only_its_own_events()
     {
         var prefix = etcd.UniquePrefix("shared");
-        using var client = etcd.CreateClient();
+        var logs = new ListLoggerFactory();
+        using var client = etcd.CreateClient(logs);
         var watches = new List<StreamProbe<WatchResponse>>();
         try
         {
@@ -203,8 +205,8 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
                 Assert.Equal("value " + i, events[0].Kv.Value);
             }
 
-            Assert.Equal(1, client.Watch.StreamsOpened);
-            Assert.Equal(etcd.Cluster.ClientUrls[0], client.Watch.StreamEndpoint);
+            SharedStreams.AssertOpened(1, () => client.Watch.StreamsOpened, logs, "watch");
+            Assert.Equal(etcd.Cluster.ClientUrls[0], await Eventually.ValueAsync(() => client.Watch.StreamEndpoint, "a watch stream is open"));
         }
         finally
         {
@@ -219,7 +221,8 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     public async Task Canceling_one_watch_ends_it_and_leaves_the_others_running()
     {
         var prefix = etcd.UniquePrefix("cancel");
-        using var client = etcd.CreateClient();
+        var logs = new ListLoggerFactory();
+        using var client = etcd.CreateClient(logs);
         await using var canceled = await client.Watch.StartWatchAsync(prefix + "a");
         await using var kept = await client.Watch.StartWatchAsync(prefix + "b");
 
@@ -231,25 +234,26 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
 
         Assert.IsAssignableFrom<OperationCanceledException>(ended);
         Assert.Equal(prefix + "b", events[0].Kv.Key);
-        Assert.Equal(1, client.Watch.StreamsOpened);
+        SharedStreams.AssertOpened(1, () => client.Watch.StreamsOpened, logs, "watch");
     }
 
     [Fact]
     public async Task The_stream_closes_with_the_last_watch_and_a_new_watch_opens_it_again()
     {
         var key = etcd.UniquePrefix("reopen") + "k";
-        using var client = etcd.CreateClient();
+        var logs = new ListLoggerFactory();
+        using var client = etcd.CreateClient(logs);
         await using (await client.Watch.StartWatchAsync(key))
         {
-            Assert.NotNull(client.Watch.StreamEndpoint);
+            await Eventually.ValueAsync(() => client.Watch.StreamEndpoint, "a watch stream is open");
         }
 
-        await WaitUntilAsync(() => client.Watch.StreamEndpoint is null, "the stream closed");
+        await Eventually.TrueAsync(() => client.Watch.StreamEndpoint is null, "the stream closed");
         await using var again = await client.Watch.StartWatchAsync(key);
         var revision = await etcd.Kv.PutAsync(key, "v");
 
         Assert.Equal(revision, (await again.EventsAsync(1))[0].Kv.ModRevision);
-        Assert.Equal(2, client.Watch.StreamsOpened);
+        SharedStreams.AssertOpened(2, () => client.Watch.StreamsOpened, logs, "watch");
     }
 
     [Fact]
@@ -298,15 +302,5 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
 
         Assert.Throws<ArgumentException>(() => client.Watch.WatchAsync("k", new WatchOptions { Prefix = true, FromKey = true }));
         Assert.Throws<ArgumentException>(() => client.Watch.WatchAsync("k", new WatchOptions { StartRevision = -1 }));
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {seconds} s waiting until {what}.");
-            await Task.Delay(20);
-        }
     }
 }

@@ -7,8 +7,21 @@ internal sealed class LogTail
     private readonly int _capacity;
     private readonly Queue<string> _lines = new();
     private readonly Lock _lock = new();
+    private long _added;
 
     public LogTail(int capacity = 300) => _capacity = capacity;
+
+    /// <summary>How many lines were added so far, including those no longer kept; a mark for <see cref="ContainsSince"/>.</summary>
+    public long Added
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _added;
+            }
+        }
+    }
 
     public void Add(string? line)
     {
@@ -25,6 +38,7 @@ internal sealed class LogTail
         lock (_lock)
         {
             _lines.Enqueue(line);
+            _added++;
             while (_lines.Count > _capacity)
             {
                 _lines.Dequeue();
@@ -41,6 +55,16 @@ internal sealed class LogTail
     }
 
     public bool Contains(string text) => Snapshot().Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>Whether a line added after <paramref name="mark"/> (a value of <see cref="Added"/>) and still kept contains <paramref name="text"/>.</summary>
+    public bool ContainsSince(long mark, string text)
+    {
+        lock (_lock)
+        {
+            var recent = (int)Math.Min(_lines.Count, Math.Max(0, _added - mark));
+            return _lines.Skip(_lines.Count - recent).Any(line => line.Contains(text, StringComparison.Ordinal));
+        }
+    }
 
     public string Last(int count)
     {
