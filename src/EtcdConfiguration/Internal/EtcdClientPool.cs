@@ -1,27 +1,31 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using EtcdConfiguration.Client;
+using Microsoft.Extensions.Logging;
 
 namespace EtcdConfiguration.Internal;
 
 /// <summary>
-/// Shares one <see cref="EtcdClient"/> (so one connection per endpoint and one watch stream) among every
-/// source with the same endpoints, credentials and TLS files, and disposes it when the last one lets go.
+/// Shares one <see cref="EtcdClient"/> (so one connection per endpoint and one watch stream) among every source
+/// whose client options come out the same (endpoints, credentials, TLS, timeouts, retries, keep-alive and logger,
+/// after <see cref="EtcdConfigurationSource.ConfigureClient"/>), and disposes it when the last one lets go.
 /// </summary>
 internal static class EtcdClientPool
 {
-    private static readonly Dictionary<string, Entry> Clients = new(StringComparer.Ordinal);
+    private static readonly Dictionary<ClientKey, Entry> Clients = [];
     private static readonly Lock Gate = new();
 
     /// <summary>Takes a reference to the client for <paramref name="source"/>, creating it on first use.</summary>
     public static Handle Acquire(EtcdConfigurationSource source)
     {
-        var key = KeyOf(source);
+        var options = CreateOptions(source);
+        var key = KeyOf(options);
         lock (Gate)
         {
             if (!Clients.TryGetValue(key, out var entry))
             {
-                entry = new Entry(new EtcdClient(CreateOptions(source)));
+                entry = new Entry(new EtcdClient(options));
                 Clients.Add(key, entry);
             }
 
@@ -33,7 +37,7 @@ internal static class EtcdClientPool
     /// <summary>How many providers hold the client <paramref name="source"/> would share; 0 when none exists (for tests).</summary>
     internal static int ReferencesTo(EtcdConfigurationSource source)
     {
-        var key = KeyOf(source);
+        var key = KeyOf(CreateOptions(source));
         lock (Gate)
         {
             return Clients.TryGetValue(key, out var entry) ? entry.References : 0;
@@ -57,7 +61,7 @@ internal static class EtcdClientPool
         return options;
     }
 
-    private static void Release(string key)
+    private static void Release(ClientKey key)
     {
         EtcdClient? toDispose = null;
         lock (Gate)
@@ -73,23 +77,38 @@ internal static class EtcdClientPool
     }
 
     /// <summary>
-    /// The sharing key. The password enters only as a hash, so the key can never leak it.
+    /// The sharing key: every option as text (the password only as a hash, certificates by their SHA-256, so the
+    /// key can never leak a secret), and the logger factory by reference.
     /// </summary>
-    private static string KeyOf(EtcdConfigurationSource source)
+    private static ClientKey KeyOf(EtcdClientOptions options)
     {
         var text = new StringBuilder();
-        foreach (var endpoint in source.Endpoints.Select(e => e.Trim().TrimEnd('/').ToLowerInvariant()).Order(StringComparer.OrdinalIgnoreCase))
+        foreach (var endpoint in options.Endpoints.Select(e => e.Trim().TrimEnd('/').ToLowerInvariant()).Order(StringComparer.OrdinalIgnoreCase))
         {
             text.Append(endpoint).Append('\n');
         }
 
-        text.Append('\u0001').Append(source.Username)
-            .Append('\u0001').Append(source.Password is null ? string.Empty : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source.Password))))
-            .Append('\u0001').Append(source.CaCertificateFile)
-            .Append('\u0001').Append(source.ClientCertificateFile)
-            .Append('\u0001').Append(source.ClientKeyFile);
-        return text.ToString();
+        foreach (var part in (ReadOnlySpan<string?>)[
+            options.Username,
+            options.Password is null ? null : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(options.Password))),
+            options.CaCertificateFile,
+            options.CaCertificate?.GetCertHashString(HashAlgorithmName.SHA256),
+            options.ClientCertificateFile,
+            options.ClientKeyFile,
+            options.ClientCertificate?.GetCertHashString(HashAlgorithmName.SHA256),
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{options.DialTimeout.Ticks} {options.RequestTimeout.Ticks} {options.MaxRetries} {options.RetryBaseDelay.Ticks} {options.RetryMaxDelay.Ticks} {options.KeepAliveInterval.Ticks} {options.KeepAliveTimeout.Ticks} {options.MaxReceiveMessageSize}"),
+        ])
+        {
+            text.Append('\u0001').Append(part);
+        }
+
+        return new ClientKey(text.ToString(), options.LoggerFactory);
     }
+
+    // Records compare the logger factory by reference: sources logging to different factories get their own client.
+    internal sealed record ClientKey(string Options, ILoggerFactory? LoggerFactory);
 
     private sealed class Entry(EtcdClient client)
     {
@@ -99,7 +118,7 @@ internal static class EtcdClientPool
     }
 
     /// <summary>One source's reference to a shared client; dispose it once.</summary>
-    internal sealed class Handle(string key, EtcdClient client) : IDisposable
+    internal sealed class Handle(ClientKey key, EtcdClient client) : IDisposable
     {
         private int _released;
 

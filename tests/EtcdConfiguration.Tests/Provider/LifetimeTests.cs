@@ -1,5 +1,6 @@
 using EtcdConfiguration.Client;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace EtcdConfiguration.Tests.Provider;
 
@@ -69,5 +70,25 @@ public sealed class LifetimeTests(ProviderClusterFixture fixture) : IClassFixtur
             () => root["A"] == "2" && root["B"] == "2" && providers.All(p => p.TryGet(p == providers[0] ? "A" : "B", out var v) && v == "2"),
             "every source sees its prefix's change");
         await Eventually.ValueAsync(separate, "B", "2");
+    }
+
+    [Fact]
+    public void Sources_share_a_client_only_when_their_client_options_come_out_the_same()
+    {
+        var p = ProviderClusterFixture.NewPrefix();
+        using var otherLogs = LoggerFactory.Create(_ => { });
+
+        using var root = (ConfigurationRoot)new ConfigurationBuilder()
+            .AddEtcd(source => fixture.Configure(source, p))
+            .AddEtcd(source => fixture.Configure(source, p, s => s.ConfigureClient = o => o.RequestTimeout = TimeSpan.FromSeconds(10)))
+            .AddEtcd(source => fixture.Configure(source, p, s => s.ConfigureClient = o => o.RequestTimeout = TimeSpan.FromSeconds(3)))
+            .AddEtcd(source => fixture.Configure(source, p, s => s.ConfigureClient = o => o.KeepAliveTimeout = TimeSpan.FromSeconds(2)))
+            .AddEtcd(source => fixture.Configure(source, p, s => s.LoggerFactory = otherLogs))
+            .Build();
+        var clients = root.Providers.Cast<EtcdConfigurationProvider>().Select(provider => provider.Client).ToList();
+
+        // The second only spells out the default request timeout; each of the others differs in one option.
+        Assert.Same(clients[0], clients[1]);
+        Assert.Equal(4, clients.Distinct().Count());
     }
 }
