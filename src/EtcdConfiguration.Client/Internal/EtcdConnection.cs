@@ -1,7 +1,7 @@
+using EtcdConfiguration.Client.Internal.Resilience;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using EtcdConfiguration.Client.Internal.Resilience;
 using Polly;
 using Polly.Timeout;
 
