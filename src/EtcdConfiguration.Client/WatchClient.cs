@@ -25,7 +25,8 @@ public sealed class WatchClient
 
     /// <summary>
     /// Raised when the shared Watch stream breaks: which endpoint, why, and when and where the client will reconnect
-    /// (it does so by itself; the watches lose nothing). Raised once per break, before the wait.
+    /// (it does so by itself; the watches lose nothing). Raised when the stream breaks and again for each reconnect
+    /// that fails, before the wait.
     /// </summary>
     /// <remarks>
     /// Handlers run on the client's watch loop, which waits for them: they must be quick and must not block on a
