@@ -84,8 +84,9 @@ public sealed class EtcdClientOptions
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>
-    /// The clock the retry and reconnect delays run on (see <see cref="EtcdRetryPolicy"/>). Tests may pass a fake
-    /// one; gRPC deadlines always use the real clock. Default: <see cref="TimeProvider.System"/>.
+    /// The clock the retry and reconnect delays and the <see cref="DialTimeout"/> run on (see
+    /// <see cref="EtcdRetryPolicy"/>). Tests may pass a fake one; gRPC deadlines (<see cref="RequestTimeout"/>) and
+    /// the keep-alive pings always use the real clock. Default: <see cref="TimeProvider.System"/>.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
