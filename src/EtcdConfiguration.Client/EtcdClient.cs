@@ -55,6 +55,12 @@ public sealed class EtcdClient : IDisposable, IAsyncDisposable
     /// <summary>Cluster membership.</summary>
     public ClusterClient Cluster { get; }
 
+    /// <summary>
+    /// What this client treats as transient and how long it waits between retries and reconnects, on its
+    /// <see cref="EtcdClientOptions.TimeProvider"/>; code that retries on top of the client can wait the same way.
+    /// </summary>
+    public EtcdRetryPolicy RetryPolicy => _connection.Policy;
+
     /// <summary>The endpoints this client uses, normalised (scheme, host and port).</summary>
     public IReadOnlyList<string> Endpoints => _connection.Endpoints.Select(e => e.Address).ToArray();
 

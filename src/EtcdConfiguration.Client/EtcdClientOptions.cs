@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 
@@ -36,7 +35,6 @@ public sealed class EtcdClientOptions
     /// How many times a failed call that is safe to repeat is retried, failing over to the next endpoint
     /// each time. Reads are always safe; writes only when they certainly never reached a server. Default: 3.
     /// </summary>
-    [Range(0, 100)]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>The first retry's delay; later ones grow exponentially, with jitter. Default: 50 ms.</summary>
@@ -59,7 +57,6 @@ public sealed class EtcdClientOptions
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The largest response message accepted, in bytes. Default: 64 MiB.</summary>
-    [Range(1024, int.MaxValue)]
     public int MaxReceiveMessageSize { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>The user to authenticate as when etcd has authentication enabled; <see langword="null"/> for none.</summary>
@@ -85,6 +82,13 @@ public sealed class EtcdClientOptions
 
     /// <summary>Where the client logs connection changes, failovers and retries. Default: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// The clock the retry and reconnect delays and the <see cref="DialTimeout"/> run on (see
+    /// <see cref="EtcdRetryPolicy"/>). Tests may pass a fake one; gRPC deadlines (<see cref="RequestTimeout"/>) and
+    /// the keep-alive pings always use the real clock. Default: <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Whether TLS settings were given, so scheme-less endpoints default to <c>https</c>.</summary>
     internal bool HasTlsSettings =>
@@ -120,12 +124,17 @@ public sealed class EtcdClientOptions
         RequirePositive(KeepAliveTimeout, nameof(KeepAliveTimeout), problems);
         if (MaxRetries is < 0 or > 100)
         {
-            problems.Add("MaxRetries must be between 0 and 100.");
+            problems.Add($"MaxRetries must be between 0 and 100, not {MaxRetries}.");
         }
 
         if (MaxReceiveMessageSize < 1024)
         {
-            problems.Add("MaxReceiveMessageSize must be at least 1024 bytes.");
+            problems.Add($"MaxReceiveMessageSize must be at least 1024 bytes, not {MaxReceiveMessageSize}.");
+        }
+
+        if (TimeProvider is null)
+        {
+            problems.Add("TimeProvider must not be null; use TimeProvider.System.");
         }
 
         if (Username is not null && Password is null)

@@ -117,54 +117,33 @@ public sealed class LeaseClient
     /// <returns>The lease's TTL after the renewal.</returns>
     /// <exception cref="EtcdLeaseNotFoundException">The lease does not exist (it expired or was revoked).</exception>
     /// <exception cref="EtcdException">The call failed otherwise.</exception>
-    public async Task<LeaseKeepAliveResponse> KeepAliveOnceAsync(long id, CancellationToken cancellationToken = default)
+    public Task<LeaseKeepAliveResponse> KeepAliveOnceAsync(long id, CancellationToken cancellationToken = default)
     {
         const string operation = "Lease.KeepAliveOnce";
-        var tokenRefreshed = false;
-        for (var attempt = 0; ; attempt++)
-        {
-            var endpoint = _connection.Current;
-            var token = _connection.Auth.CurrentToken;
-            try
+
+        // A renewal may safely run twice, so it is retried as a read; etcd answers it only on its keep-alive stream.
+        return _connection.UnaryAsync(
+            operation,
+            async (endpoint, options) =>
             {
-                var options = await _connection.CreateCallOptionsAsync(endpoint, requireLeader: true, cancellationToken);
-                token = _connection.Auth.CurrentToken;
-                using var call = endpoint.Lease.LeaseKeepAlive(options.WithDeadline(DateTime.UtcNow + _connection.Options.RequestTimeout));
-                await call.RequestStream.WriteAsync(new Wire.LeaseKeepAliveRequest { ID = id }, cancellationToken);
+                using var call = endpoint.Lease.LeaseKeepAlive(options);
+                await call.RequestStream.WriteAsync(new Wire.LeaseKeepAliveRequest { ID = id }, options.CancellationToken);
                 await call.RequestStream.CompleteAsync();
-                if (!await call.ResponseStream.MoveNext(cancellationToken))
+                if (!await call.ResponseStream.MoveNext(options.CancellationToken))
                 {
                     throw new RpcException(new Status(StatusCode.Unavailable, $"etcd at {endpoint.Address} closed the keep-alive stream without an answer."));
                 }
 
                 _connection.ReportSuccess(endpoint);
                 var response = call.ResponseStream.Current;
-                if (response.TTL <= 0)
-                {
-                    throw LeaseErrors.NotFound(id, operation, endpoint.Address);
-                }
-
-                return new LeaseKeepAliveResponse(response);
-            }
-            catch (RpcException ex) when (RpcFailure.NeedsNewToken(ex) && !tokenRefreshed)
-            {
-                tokenRefreshed = true;
-                _connection.Auth.Invalidate(token);
-            }
-            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested && RpcFailure.IsTransient(ex) && attempt < _connection.Options.MaxRetries)
-            {
-                if (RpcFailure.ShouldFailOver(ex))
-                {
-                    _connection.ReportFailure(endpoint, ex);
-                }
-
-                await Task.Delay(_connection.Backoff(attempt), cancellationToken);
-            }
-            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw EtcdErrorTranslator.Translate(ex, operation, endpoint.Address, _connection.Auth.Username, id);
-            }
-        }
+                return response.TTL <= 0
+                    ? throw LeaseErrors.NotFound(id, operation, endpoint.Address)
+                    : new LeaseKeepAliveResponse(response);
+            },
+            idempotent: true,
+            cancellationToken,
+            leaseId: id,
+            requireLeader: true);
     }
 
     /// <summary>

@@ -21,30 +21,45 @@ public sealed class WatchClient
 {
     private readonly WatchMultiplexer _multiplexer;
 
-    internal WatchClient(EtcdConnection connection) => _multiplexer = new WatchMultiplexer(connection);
+    internal WatchClient(EtcdConnection connection) => _multiplexer = new WatchMultiplexer(connection, this);
 
     /// <summary>
-    /// Raised when the shared Watch stream breaks (the endpoint and the cause); the client retries by itself.
-    /// Handlers run on the watch loop: they must be quick.
+    /// Raised when the shared Watch stream breaks: which endpoint, why, and when and where the client will reconnect
+    /// (it does so by itself; the watches lose nothing). Raised when the stream breaks and again for each reconnect
+    /// that fails, before the wait.
     /// </summary>
-    internal event Action<string, Exception>? StreamBroken
+    /// <remarks>
+    /// Handlers run on the client's watch loop, which waits for them: they must be quick and must not block on a
+    /// watch. A handler that throws is logged and ignored. Together with <see cref="StreamRestored"/>,
+    /// <see cref="IsStreamBroken"/> and <see cref="StreamEndpoint"/> it is what a health check needs.
+    /// </remarks>
+    public event EventHandler<WatchStreamBrokenEventArgs>? StreamBroken
     {
         add => _multiplexer.StreamBroken += value;
         remove => _multiplexer.StreamBroken -= value;
     }
 
-    /// <summary>Raised when, after a break, a watch was created again on a new stream (with its endpoint).</summary>
-    internal event Action<string>? StreamRestored
+    /// <summary>
+    /// Raised when, after a <see cref="StreamBroken"/>, etcd created a watch on a new stream: the watches are live
+    /// again. Handlers run on the watch loop, as for <see cref="StreamBroken"/>.
+    /// </summary>
+    public event EventHandler<WatchStreamRestoredEventArgs>? StreamRestored
     {
         add => _multiplexer.StreamRestored += value;
         remove => _multiplexer.StreamRestored -= value;
     }
 
+    /// <summary>
+    /// Whether the shared Watch stream broke and no watch has been created on a new stream since: between a
+    /// <see cref="StreamBroken"/> and the next <see cref="StreamRestored"/>. <see langword="false"/> while it works.
+    /// </summary>
+    public bool IsStreamBroken => _multiplexer.IsBroken;
+
+    /// <summary>The endpoint the shared Watch stream is open on; <see langword="null"/> while none is (no watch runs, or it is reconnecting).</summary>
+    public string? StreamEndpoint => _multiplexer.StreamEndpoint;
+
     /// <summary>How many Watch streams this client has opened so far.</summary>
     internal int StreamsOpened => _multiplexer.StreamsOpened;
-
-    /// <summary>The endpoint the Watch stream is open on; <see langword="null"/> while none is.</summary>
-    internal string? StreamEndpoint => _multiplexer.StreamEndpoint;
 
     /// <summary>
     /// Watches <paramref name="key"/> (with <see cref="WatchOptions.Prefix"/>, every key starting with it) and yields

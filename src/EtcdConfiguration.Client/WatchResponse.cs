@@ -11,25 +11,15 @@ namespace EtcdConfiguration.Client;
 /// revision the watch started at when it watches "from now"); then responses with events and, when asked for,
 /// progress notifications. A watch that etcd ends (compaction, missing permission) throws a typed
 /// <see cref="EtcdException"/> (<see cref="EtcdCompactedException.CompactRevision"/> says where history starts)
-/// instead of yielding a canceled response; <see cref="Canceled"/>, <see cref="CancelReason"/> and
-/// <see cref="CompactRevision"/> mirror etcd's message and stay unset on the responses a watch yields.
+/// instead of yielding a canceled response.
 /// </remarks>
 public sealed class WatchResponse
 {
-    internal WatchResponse(
-        ResponseHeader header,
-        IReadOnlyList<WatchEvent> events,
-        long compactRevision = 0,
-        bool created = false,
-        bool canceled = false,
-        string? cancelReason = null)
+    internal WatchResponse(ResponseHeader header, IReadOnlyList<WatchEvent> events, bool created = false)
     {
         Header = header;
         Events = events;
-        CompactRevision = compactRevision;
         Created = created;
-        Canceled = canceled;
-        CancelReason = cancelReason;
     }
 
     /// <summary>
@@ -42,23 +32,14 @@ public sealed class WatchResponse
     /// <summary>The changes, in revision order; empty for a created response or a progress notification.</summary>
     public IReadOnlyList<WatchEvent> Events { get; }
 
-    /// <summary>The compaction revision etcd reported when it canceled the watch for compaction; otherwise 0.</summary>
-    public long CompactRevision { get; }
-
     /// <summary>Whether this response confirms the creation of the watch (the first response of every watch).</summary>
     public bool Created { get; }
 
-    /// <summary>Whether etcd canceled the watch with this response.</summary>
-    public bool Canceled { get; }
-
-    /// <summary>Why etcd canceled the watch, when it said; otherwise <see langword="null"/>.</summary>
-    public string? CancelReason { get; }
-
     /// <summary>
-    /// Whether this is a progress notification: no events, neither created nor canceled. Its header revision
+    /// Whether this is a progress notification: no events and not the created response. Its header revision
     /// tells how far the watch has come while nothing matched.
     /// </summary>
-    public bool IsProgressNotify => Events.Count == 0 && !Created && !Canceled && CompactRevision == 0;
+    public bool IsProgressNotify => Events.Count == 0 && !Created;
 
     internal static IReadOnlyList<WatchEvent> NoEvents { get; } = ReadOnlyCollection<WatchEvent>.Empty;
 }

@@ -148,7 +148,7 @@ public partial class EtcdConfigurationProvider
         LogIfReconnecting(_status.Failed(failure.Message, connectionLost: true));
     }
 
-    private void OnStreamBroken(string endpoint, Exception cause)
+    private void OnStreamBroken(object? sender, WatchStreamBrokenEventArgs e)
     {
         // Only while this provider's own watch runs: a stream shared with other sources may break earlier.
         if (_status.State is not (EtcdConfigurationState.Live or EtcdConfigurationState.Reconnecting))
@@ -157,14 +157,14 @@ public partial class EtcdConfigurationProvider
         }
 
         EtcdConfigurationMetrics.WatchReconnects.Add(1, PrefixTag);
-        LogIfReconnecting(_status.Failed($"The etcd watch stream on {endpoint} broke: {cause.Message}", connectionLost: true));
+        LogIfReconnecting(_status.Failed($"The etcd watch stream on {e.Endpoint} broke: {e.Cause.Message}", connectionLost: true));
     }
 
-    private void OnStreamRestored(string endpoint)
+    private void OnStreamRestored(object? sender, WatchStreamRestoredEventArgs e)
     {
         if (_status.StreamRestored() == EtcdConfigurationState.Reconnecting)
         {
-            Logger.LogInformation("The etcd watch stream is back on {Endpoint}; the configuration of '{Prefix}' is live again.", endpoint, _mapper.Prefix);
+            Logger.LogInformation("The etcd watch stream is back on {Endpoint}; the configuration of '{Prefix}' is live again.", e.Endpoint, _mapper.Prefix);
         }
     }
 

@@ -1,26 +1,22 @@
+using EtcdConfiguration.Client.Internal.Resilience;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace EtcdConfiguration.Client.Internal;
 
 /// <summary>
 /// The client's link to the cluster: one channel per endpoint, the endpoint in use, failover, authentication
-/// and the retry policy. Every unary call goes through <see cref="UnaryAsync{TResponse}"/>; streams (watch,
-/// lease keep-alive) use <see cref="Current"/>, <see cref="CreateCallOptionsAsync"/>, <see cref="ReportFailure"/>
-/// and <see cref="Backoff"/> to reconnect by themselves.
+/// and the retry policy. Every unary call goes through <see cref="UnaryAsync{TResponse}(string, Func{EndpointChannel, CallOptions, Task{TResponse}}, bool, CancellationToken, long, bool)"/>;
+/// streams (watch, lease keep-alive) use <see cref="Current"/>, <see cref="CreateCallOptionsAsync"/>,
+/// <see cref="ReportFailure"/> and <see cref="Policy"/> to reconnect by themselves.
 /// </summary>
 internal sealed class EtcdConnection : IDisposable
 {
-    // Set on a dial when every endpoint has refused the TLS handshake: retrying until DialTimeout cannot help.
-    private static readonly ResiliencePropertyKey<bool> _everyEndpointRejectsTls = new("etcd.every-endpoint-rejects-tls");
     private readonly IReadOnlyList<EndpointChannel> _endpoints;
-    private readonly ResiliencePipeline _dialPipeline;
-    private readonly ResiliencePipeline _readPipeline;
-    private readonly ResiliencePipeline _writePipeline;
+    private readonly RetryPipelines _pipelines;
     private int _current;
     private volatile bool _connected;
 
@@ -32,16 +28,15 @@ internal sealed class EtcdConnection : IDisposable
         Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("EtcdConfiguration.Client.EtcdClient");
         _endpoints = ChannelFactory.Create(options);
         Auth = new AuthTokenCache(options.Username, options.Password, options.RequestTimeout, Logger);
-        _dialPipeline = new ResiliencePipelineBuilder()
-            .AddTimeout(options.DialTimeout)
-            .AddRetry(CreateRetry(int.MaxValue, RpcFailure.NeverSent))
-            .Build();
-        _readPipeline = BuildRetryPipeline(options.MaxRetries, RpcFailure.IsTransient);
-        _writePipeline = BuildRetryPipeline(options.MaxRetries, RpcFailure.NeverSent);
+        Policy = new EtcdRetryPolicy(options);
+        _pipelines = new RetryPipelines(options, Policy, Logger);
         EndpointList = string.Join(", ", _endpoints.Select(e => e.Address));
     }
 
     public EtcdClientOptions Options { get; }
+
+    /// <summary>What is transient and how long to wait: the one policy of every retry and reconnect.</summary>
+    public EtcdRetryPolicy Policy { get; }
 
     public ILogger Logger { get; }
 
@@ -91,14 +86,6 @@ internal sealed class EtcdConnection : IDisposable
         return Current;
     }
 
-    /// <summary>The delay before reconnect attempt <paramref name="attempt"/> (0-based): exponential with jitter, capped.</summary>
-    public TimeSpan Backoff(int attempt)
-    {
-        var baseMs = Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30));
-        var capped = Math.Min(baseMs, Options.RetryMaxDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
-    }
-
     /// <summary>Call options for a stream on <paramref name="endpoint"/>: the auth token and, if asked, etcd's require-leader flag.</summary>
     public async ValueTask<CallOptions> CreateCallOptionsAsync(EndpointChannel endpoint, bool requireLeader, CancellationToken cancellationToken)
     {
@@ -117,15 +104,28 @@ internal sealed class EtcdConnection : IDisposable
     /// rejects the old one, failover to the next endpoint, and retries when safe (<paramref name="idempotent"/>
     /// calls on any transient failure, others only when the request never left). Failures come out typed.
     /// </summary>
-    public async Task<TResponse> UnaryAsync<TResponse>(
+    public Task<TResponse> UnaryAsync<TResponse>(
         string operation,
         Func<EndpointChannel, CallOptions, AsyncUnaryCall<TResponse>> call,
         bool idempotent,
         CancellationToken cancellationToken,
-        long leaseId = 0)
+        long leaseId = 0) =>
+        UnaryAsync(operation, (endpoint, options) => call(endpoint, options).ResponseAsync, idempotent, cancellationToken, leaseId);
+
+    /// <summary>
+    /// Runs one request-response exchange that is not a unary gRPC call (a keep-alive sent once on its stream)
+    /// with the same policy; with <paramref name="requireLeader"/> etcd refuses it on a member without a leader.
+    /// </summary>
+    public async Task<TResponse> UnaryAsync<TResponse>(
+        string operation,
+        Func<EndpointChannel, CallOptions, Task<TResponse>> call,
+        bool idempotent,
+        CancellationToken cancellationToken,
+        long leaseId = 0,
+        bool requireLeader = false)
     {
-        var attempt = new UnaryAttempt<TResponse>(this, operation, call);
-        var pipeline = !_connected ? _dialPipeline : idempotent ? _readPipeline : _writePipeline;
+        var attempt = new UnaryAttempt<TResponse>(this, operation, call, requireLeader);
+        var pipeline = !_connected ? _pipelines.Dial : idempotent ? _pipelines.Read : _pipelines.Write;
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         try
         {
@@ -146,7 +146,7 @@ internal sealed class EtcdConnection : IDisposable
                     {
                         if (state.EveryEndpointRejectedTls)
                         {
-                            ctx.Properties.Set(_everyEndpointRejectsTls, true);
+                            ctx.Properties.Set(RetryPipelines.EveryEndpointRejectsTls, true);
                         }
 
                         return Outcome.FromException<TResponse>(ex);
@@ -229,35 +229,6 @@ internal sealed class EtcdConnection : IDisposable
             ? " If the server requires client certificates (etcd --client-cert-auth), configure ClientCertificateFile and ClientKeyFile."
             : null;
 
-    private ResiliencePipeline BuildRetryPipeline(int maxRetries, Func<RpcException, bool> retryable) =>
-        maxRetries == 0
-            ? ResiliencePipeline.Empty
-            : new ResiliencePipelineBuilder().AddRetry(CreateRetry(maxRetries, retryable)).Build();
-
-    private RetryStrategyOptions CreateRetry(int maxRetries, Func<RpcException, bool> retryable) => new()
-    {
-        MaxRetryAttempts = maxRetries,
-        BackoffType = DelayBackoffType.Exponential,
-        UseJitter = true,
-        Delay = Options.RetryBaseDelay,
-        MaxDelay = Options.RetryMaxDelay,
-        ShouldHandle = args => ValueTask.FromResult(
-            args.Outcome.Exception is RpcException rpc
-            && !args.Context.CancellationToken.IsCancellationRequested
-            && !args.Context.Properties.GetValue(_everyEndpointRejectsTls, false)
-            && retryable(rpc)),
-        OnRetry = args =>
-        {
-            Logger.LogDebug(
-                "Retrying etcd {Operation} (attempt {Attempt}) in {Delay} ms after: {Reason}",
-                args.Context.OperationKey,
-                args.AttemptNumber + 1,
-                (int)args.RetryDelay.TotalMilliseconds,
-                Describe(args.Outcome.Exception!));
-            return ValueTask.CompletedTask;
-        },
-    };
-
     private int IndexOf(EndpointChannel endpoint)
     {
         for (var i = 0; i < _endpoints.Count; i++)
@@ -300,7 +271,8 @@ internal sealed class EtcdConnection : IDisposable
     private sealed class UnaryAttempt<TResponse>(
         EtcdConnection connection,
         string operation,
-        Func<EndpointChannel, CallOptions, AsyncUnaryCall<TResponse>> call)
+        Func<EndpointChannel, CallOptions, Task<TResponse>> call,
+        bool requireLeader)
     {
         private readonly HashSet<EndpointChannel> _tlsRejected = [];
         private bool _tokenRefreshed;
@@ -322,10 +294,9 @@ internal sealed class EtcdConnection : IDisposable
                 var token = connection.Auth.CurrentToken;
                 try
                 {
-                    var headers = await connection.Auth.GetHeadersAsync(endpoint, cancellationToken);
+                    var options = await connection.CreateCallOptionsAsync(endpoint, requireLeader, cancellationToken);
                     token = connection.Auth.CurrentToken;
-                    var options = new CallOptions(headers, DateTime.UtcNow + connection.Options.RequestTimeout, cancellationToken);
-                    var response = await call(endpoint, options).ResponseAsync;
+                    var response = await call(endpoint, options.WithDeadline(DateTime.UtcNow + connection.Options.RequestTimeout));
                     connection.ReportSuccess(endpoint);
                     return response;
                 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using EtcdConfiguration.Client.Internal.Resilience;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
@@ -148,7 +149,7 @@ internal sealed class LeaseKeepAliver
     private async Task RunAsync(CancellationTokenSource loopClosing)
     {
         var closing = loopClosing.Token;
-        var attempt = 0;
+        var backoff = new ReconnectBackoff(_connection.Policy);
         try
         {
             while (true)
@@ -173,7 +174,7 @@ internal sealed class LeaseKeepAliver
                 var (cause, renewed) = await RunStreamAsync(endpoint, closing);
                 if (renewed)
                 {
-                    attempt = 0;
+                    backoff.Reset();
                 }
 
                 if (cause is null || closing.IsCancellationRequested)
@@ -184,12 +185,12 @@ internal sealed class LeaseKeepAliver
                 if (cause is RpcException rpc && RpcFailure.NeedsNewToken(rpc))
                 {
                     // Renewing an expired token needs no other endpoint.
-                    await Task.Delay(_connection.Backoff(attempt++), closing);
+                    await backoff.WaitAsync(backoff.Next(), closing);
                     continue;
                 }
 
                 var next = _connection.ReportFailure(endpoint, cause);
-                var delay = _connection.Backoff(attempt);
+                var delay = backoff.Next();
                 _connection.Logger.LogWarning(
                     "etcd lease keep-alive stream on {Endpoint} broke ({Reason}); renewing {Count} lease(s) on {Next} in {Delay} ms (attempt {Attempt}).",
                     endpoint.Address,
@@ -197,9 +198,8 @@ internal sealed class LeaseKeepAliver
                     count,
                     next.Address,
                     (int)delay.TotalMilliseconds,
-                    attempt + 1);
-                attempt++;
-                await Task.Delay(delay, closing);
+                    backoff.Attempt);
+                await backoff.WaitAsync(delay, closing);
             }
         }
         catch (Exception ex) when (closing.IsCancellationRequested)
@@ -281,12 +281,12 @@ internal sealed class LeaseKeepAliver
             _connection.Auth.Invalidate(token);
             return (ex, renewed);
         }
-        catch (RpcException ex) when (IsPermanent(ex) && !session.IsCancellationRequested)
+        catch (RpcException ex) when (TransientFailures.IsPermanentStreamFailure(ex) && !session.IsCancellationRequested)
         {
             FailAll(EtcdErrorTranslator.Translate(ex, "Lease.KeepAlive", endpoint.Address, _connection.Auth.Username));
             return (null, renewed);
         }
-        catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (TransientFailures.IsStreamBreak(ex))
         {
             if (stalled is not null)
             {
@@ -408,9 +408,4 @@ internal sealed class LeaseKeepAliver
             _leases.Clear();
         }
     }
-
-    private static bool IsPermanent(RpcException exception) =>
-        exception.StatusCode is StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.Unauthenticated
-            or StatusCode.Unimplemented or StatusCode.FailedPrecondition
-        && !RpcFailure.IsTransportFailure(exception);
 }

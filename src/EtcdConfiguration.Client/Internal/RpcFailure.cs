@@ -5,7 +5,10 @@ using Grpc.Core;
 
 namespace EtcdConfiguration.Client.Internal;
 
-/// <summary>Classifies gRPC failures: which ones mean "this endpoint is gone", which are safe to retry.</summary>
+/// <summary>
+/// Describes gRPC failures: which ones never left, which mean "this endpoint is gone", which ask for a new token.
+/// Whether a failure is worth retrying is decided in <see cref="Resilience.TransientFailures"/>.
+/// </summary>
 internal static class RpcFailure
 {
     public const string InvalidAuthToken = "etcdserver: invalid auth token";
@@ -85,12 +88,8 @@ internal static class RpcFailure
         || exception.StatusCode == StatusCode.Unavailable
         || (exception.StatusCode == StatusCode.DeadlineExceeded && exception.Status.DebugException is null);
 
-    /// <summary>A failure worth another attempt for a call that may safely run twice (a read).</summary>
-    public static bool IsTransient(RpcException exception) =>
-        exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded || HasConnectionCause(exception);
-
     /// <summary>The call broke because its HTTP/2 connection did, not because a server refused it.</summary>
-    private static bool HasConnectionCause(RpcException exception)
+    internal static bool HasConnectionCause(RpcException exception)
     {
         for (var inner = exception.Status.DebugException; inner is not null; inner = inner.InnerException)
         {

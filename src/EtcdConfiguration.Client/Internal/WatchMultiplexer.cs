@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EtcdConfiguration.Client.Internal.Resilience;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,7 @@ internal sealed class WatchMultiplexer
 {
     private const string Operation = "Watch";
     private readonly EtcdConnection _connection;
+    private readonly object _eventSender;
     private readonly Lock _gate = new();
     private readonly List<WatchSubscription> _watchers = [];
     private CancellationTokenSource? _loopClosing;
@@ -22,19 +24,28 @@ internal sealed class WatchMultiplexer
     private bool _closed;
     private int _streamsOpened;
 
-    // Whether the last stream broke and no watch has been created on a new one since; only the loop touches it.
-    private bool _broken;
+    // Whether the last stream broke and no watch has been created on a new one since; only the loop writes it.
+    private volatile bool _broken;
 
-    public WatchMultiplexer(EtcdConnection connection) => _connection = connection;
+    /// <param name="connection">The client's connection.</param>
+    /// <param name="eventSender">The sender the stream events name: the public <see cref="WatchClient"/>.</param>
+    public WatchMultiplexer(EtcdConnection connection, object eventSender)
+    {
+        _connection = connection;
+        _eventSender = eventSender;
+    }
 
     /// <summary>
-    /// Raised on the watch loop when the stream breaks, with the endpoint and the cause, before the loop backs off
-    /// and retries. Handlers must be quick; a handler that throws is logged and ignored.
+    /// Raised on the watch loop when the stream breaks, before the loop backs off and retries. Handlers must be
+    /// quick; a handler that throws is logged and ignored.
     /// </summary>
-    public event Action<string, Exception>? StreamBroken;
+    public event EventHandler<WatchStreamBrokenEventArgs>? StreamBroken;
 
-    /// <summary>Raised on the watch loop when, after a break, etcd created a watch on a new stream (with its endpoint).</summary>
-    public event Action<string>? StreamRestored;
+    /// <summary>Raised on the watch loop when, after a break, etcd created a watch on a new stream.</summary>
+    public event EventHandler<WatchStreamRestoredEventArgs>? StreamRestored;
+
+    /// <summary>Whether the stream broke and no watch has been created on a new one since.</summary>
+    public bool IsBroken => _broken;
 
     /// <summary>How many Watch streams this client has opened (for tests: watches share one).</summary>
     public int StreamsOpened => Volatile.Read(ref _streamsOpened);
@@ -144,7 +155,7 @@ internal sealed class WatchMultiplexer
     private async Task RunAsync(CancellationTokenSource loopClosing)
     {
         var closing = loopClosing.Token;
-        var attempt = 0;
+        var backoff = new ReconnectBackoff(_connection.Policy);
         try
         {
             while (true)
@@ -178,13 +189,13 @@ internal sealed class WatchMultiplexer
 
                 if (session.CreatedAny)
                 {
-                    attempt = 0;
+                    backoff.Reset();
                 }
 
                 switch (end.Kind)
                 {
                     case WatchSessionEndKind.Idle:
-                        attempt = 0;
+                        backoff.Reset();
                         continue;
                     case WatchSessionEndKind.Closed:
                         continue;
@@ -195,12 +206,11 @@ internal sealed class WatchMultiplexer
                             endpoint.Address,
                             EtcdConnection.Describe(end.Cause!),
                             count);
-                        await Task.Delay(attempt == 0 ? TimeSpan.Zero : _connection.Backoff(attempt - 1), closing);
-                        attempt++;
+                        await backoff.WaitAsync(backoff.NextImmediateFirst(), closing);
                         continue;
                     default:
                         var next = _connection.ReportFailure(endpoint, end.Cause!);
-                        var delay = _connection.Backoff(attempt);
+                        var delay = backoff.Next();
                         _connection.Logger.LogWarning(
                             "etcd watch stream on {Endpoint} broke ({Reason}); re-creating {Count} watch(es) on {Next} in {Delay} ms (attempt {Attempt}).",
                             endpoint.Address,
@@ -208,11 +218,10 @@ internal sealed class WatchMultiplexer
                             count,
                             next.Address,
                             (int)delay.TotalMilliseconds,
-                            attempt + 1);
-                        attempt++;
+                            backoff.Attempt);
                         _broken = true;
-                        RaiseBroken(endpoint.Address, end.Cause!);
-                        await Task.Delay(delay, closing);
+                        RaiseBroken(new WatchStreamBrokenEventArgs(endpoint.Address, end.Cause!, next.Address, delay, backoff.Attempt));
+                        await backoff.WaitAsync(delay, closing);
                         continue;
                 }
             }
@@ -248,13 +257,13 @@ internal sealed class WatchMultiplexer
             callOptions = await _connection.CreateCallOptionsAsync(session.Endpoint, requireLeader: true, session.Token);
             session.AuthToken = _connection.Auth.CurrentToken;
         }
-        catch (RpcException ex) when (!IsRetryable(ex) && !session.Token.IsCancellationRequested)
+        catch (RpcException ex) when (TransientFailures.IsPermanentStreamFailure(ex) && !session.Token.IsCancellationRequested)
         {
             // Wrong credentials, for instance: retrying cannot help.
             FailAll(EtcdErrorTranslator.Translate(ex, "Auth.Authenticate", session.Endpoint.Address, _connection.Auth.Username));
             return WatchSessionEnd.Idle;
         }
-        catch (Exception ex) when (IsStreamFailure(ex))
+        catch (Exception ex) when (TransientFailures.IsStreamBreak(ex))
         {
             return session.End ?? WatchSessionEnd.Broken(ex);
         }
@@ -296,7 +305,7 @@ internal sealed class WatchMultiplexer
                 if (_broken && session.CreatedAny)
                 {
                     _broken = false;
-                    RaiseRestored(session.Endpoint.Address);
+                    RaiseRestored(new WatchStreamRestoredEventArgs(session.Endpoint.Address));
                 }
 
                 if (session.End is not null)
@@ -312,12 +321,12 @@ internal sealed class WatchMultiplexer
             _connection.Auth.Invalidate(session.AuthToken);
             StopLocked(session, WatchSessionEnd.NewToken(ex));
         }
-        catch (RpcException ex) when (!IsRetryable(ex) && session.End is null)
+        catch (RpcException ex) when (TransientFailures.IsPermanentStreamFailure(ex) && session.End is null)
         {
             FailAll(EtcdErrorTranslator.Translate(ex, Operation, session.Endpoint.Address, _connection.Auth.Username));
             StopLocked(session, WatchSessionEnd.Idle);
         }
-        catch (Exception ex) when (IsStreamFailure(ex))
+        catch (Exception ex) when (TransientFailures.IsStreamBreak(ex))
         {
             StopLocked(session, WatchSessionEnd.Broken(ex));
         }
@@ -515,11 +524,11 @@ internal sealed class WatchMultiplexer
         }
     }
 
-    private void RaiseBroken(string endpoint, Exception cause)
+    private void RaiseBroken(WatchStreamBrokenEventArgs args)
     {
         try
         {
-            StreamBroken?.Invoke(endpoint, cause);
+            StreamBroken?.Invoke(_eventSender, args);
         }
         catch (Exception ex)
         {
@@ -527,11 +536,11 @@ internal sealed class WatchMultiplexer
         }
     }
 
-    private void RaiseRestored(string endpoint)
+    private void RaiseRestored(WatchStreamRestoredEventArgs args)
     {
         try
         {
-            StreamRestored?.Invoke(endpoint);
+            StreamRestored?.Invoke(_eventSender, args);
         }
         catch (Exception ex)
         {
@@ -541,14 +550,4 @@ internal sealed class WatchMultiplexer
 
     private static bool IsPermissionDenied(string? reason) =>
         reason is not null && reason.Contains("permission denied", StringComparison.Ordinal);
-
-    /// <summary>Failures that another stream, perhaps on another endpoint, can get past.</summary>
-    private static bool IsRetryable(RpcException exception) =>
-        RpcFailure.IsTransportFailure(exception)
-        || exception.StatusCode is not (StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.Unauthenticated
-            or StatusCode.ResourceExhausted or StatusCode.Unimplemented or StatusCode.FailedPrecondition)
-        || RpcFailure.NeedsNewToken(exception);
-
-    private static bool IsStreamFailure(Exception exception) =>
-        exception is RpcException or IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException or TimeoutException;
 }

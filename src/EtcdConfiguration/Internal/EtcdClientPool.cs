@@ -78,7 +78,7 @@ internal static class EtcdClientPool
 
     /// <summary>
     /// The sharing key: every option as text (the password only as a hash, certificates by their SHA-256, so the
-    /// key can never leak a secret), and the logger factory by reference.
+    /// key can never leak a secret), and the logger factory and clock by reference.
     /// </summary>
     private static ClientKey KeyOf(EtcdClientOptions options)
     {
@@ -104,11 +104,12 @@ internal static class EtcdClientPool
             text.Append('\u0001').Append(part);
         }
 
-        return new ClientKey(text.ToString(), options.LoggerFactory);
+        return new ClientKey(text.ToString(), options.LoggerFactory, options.TimeProvider);
     }
 
-    // Records compare the logger factory by reference: sources logging to different factories get their own client.
-    internal sealed record ClientKey(string Options, ILoggerFactory? LoggerFactory);
+    // Records compare the logger factory and the clock by reference: sources logging to different factories, or
+    // timing their retries on different clocks, get their own client.
+    internal sealed record ClientKey(string Options, ILoggerFactory? LoggerFactory, TimeProvider TimeProvider);
 
     private sealed class Entry(EtcdClient client)
     {

@@ -8,14 +8,12 @@ namespace EtcdConfiguration.Internal;
 /// <summary>
 /// The provider's background work: load the snapshot if the first load failed, then watch the prefix from
 /// the loaded revision + 1 and hand every batch of responses to the provider. A compacted start revision
-/// means re-reading the snapshot (the provider applies the net difference, deletes included); any other
-/// failure is retried with exponential backoff and jitter, resuming from the last applied revision + 1.
+/// means re-reading the snapshot at once (the provider applies the net difference, deletes included); any other
+/// failure is retried after the client's <see cref="EtcdRetryPolicy"/> delay, resuming from the last applied
+/// revision + 1.
 /// </summary>
 internal sealed class EtcdSyncLoop
 {
-    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(15);
-
     private readonly EtcdConfigurationProvider _provider;
     private readonly ResiliencePipeline _retry;
     private bool _needsSnapshot;
@@ -26,14 +24,16 @@ internal sealed class EtcdSyncLoop
     {
         _provider = provider;
         _needsSnapshot = needsSnapshot;
-        _retry = new ResiliencePipelineBuilder()
+        // One decision on how long to wait: the client's own, on the client's clock.
+        var policy = provider.Client.RetryPolicy;
+        _retry = new ResiliencePipelineBuilder { TimeProvider = policy.TimeProvider }
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = int.MaxValue,
                 // Only the provider's own stop ends the loop; any other failure, a stray cancellation included, is retried.
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                    args.Outcome.Exception is EtcdCompactedException ? TimeSpan.Zero : NextDelay()),
+                    args.Outcome.Exception is EtcdCompactedException ? TimeSpan.Zero : policy.GetDelay(_consecutiveFailures++)),
                 OnRetry = args =>
                 {
                     OnFailure(args.Outcome.Exception!, args.RetryDelay);
@@ -185,12 +185,5 @@ internal sealed class EtcdSyncLoop
             _provider.Revision,
             failure.Message,
             (int)delay.TotalMilliseconds);
-    }
-
-    private TimeSpan NextDelay()
-    {
-        var exponent = Math.Min(_consecutiveFailures++, 16);
-        var ms = Math.Min(FirstDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(ms * (0.5 + (Random.Shared.NextDouble() * 0.5)));
     }
 }
