@@ -3,7 +3,7 @@ namespace EtcdConfiguration.Client;
 /// <summary>The kinds of alarm an etcd member raises.</summary>
 public enum AlarmType
 {
-    /// <summary>No alarm; in <see cref="MaintenanceClient.AlarmDisarmAsync"/> with member 0 it means every alarm.</summary>
+    /// <summary>No alarm.</summary>
     None = 0,
 
     /// <summary>The backend database exceeded its quota (<c>--quota-backend-bytes</c>); etcd accepts only reads and deletes.</summary>
