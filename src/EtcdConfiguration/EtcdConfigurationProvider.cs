@@ -1,6 +1,10 @@
-using System.Diagnostics;
+using EtcdConfiguration.Applying;
+using EtcdConfiguration.Caching;
 using EtcdConfiguration.Client;
-using EtcdConfiguration.Internal;
+using EtcdConfiguration.Mapping;
+using EtcdConfiguration.Monitoring;
+using EtcdConfiguration.Store;
+using EtcdConfiguration.Sync;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,16 +19,18 @@ namespace EtcdConfiguration;
 /// Reads never see half a transaction: every event of one etcd revision becomes visible together. Bad values
 /// are skipped with a report and never blank other keys; the key keeps its last good value.
 /// </remarks>
-public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
+public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
 {
     private readonly KeyMapper _mapper;
-    private readonly KeyValueDecoder _decoder;
     private readonly ConfigurationStore _store;
-    private readonly Lock _applyGate = new();
+    private readonly FailureReporter _reporter;
+    private readonly ProviderMonitor _monitor;
+    private readonly LastKnownGoodCache? _cache;
+    private readonly BatchApplier _applier;
     private readonly CancellationTokenSource _stopping = new();
     private EtcdClientPool.Handle? _client;
     private EtcdSyncLoop? _syncLoop;
-    private long _revision;
+    private StreamHealthObserver? _streamHealth;
     private int _loadStarted;
     private int _disposed;
 
@@ -44,12 +50,30 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
             throw new ArgumentException("An etcd configuration source needs at least one endpoint.", nameof(source));
         }
 
+        // The one place the parts are wired; docs/architecture.md describes them.
         Source = source;
-        _mapper = new KeyMapper(source.Prefix);
-        _decoder = new KeyValueDecoder(_mapper, source.ValueFormat);
-        _store = new ConfigurationStore(_mapper.Prefix);
         Logger = source.LoggerFactory?.CreateLogger<EtcdConfigurationProvider>() ?? (ILogger)NullLogger.Instance;
-        InitializeMonitoring();
+        _mapper = new KeyMapper(source.Prefix);
+        _store = new ConfigurationStore(_mapper.Prefix);
+        _reporter = new FailureReporter(this, _mapper.Prefix, Logger);
+        _monitor = new ProviderMonitor(_mapper.Prefix, Logger, () => Revision);
+        if (!string.IsNullOrWhiteSpace(source.CacheFile))
+        {
+            _cache = new LastKnownGoodCache(source.CacheFile, _mapper.Prefix, source.ValueFormat, _store, () => Revision, _reporter, Logger);
+        }
+
+        _applier = new BatchApplier(
+            _mapper,
+            new BatchDecoder(new KeyValueDecoder(_mapper, source.ValueFormat)),
+            _store,
+            _monitor,
+            _reporter,
+            () => Client,
+            SignalReload,
+            Logger)
+        {
+            Cache = _cache,
+        };
     }
 
     /// <summary>
@@ -62,16 +86,24 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
     public EtcdConfigurationSource Source { get; }
 
     /// <summary>The etcd revision the current data reflects; 0 until the first successful load.</summary>
-    public long Revision => Interlocked.Read(ref _revision);
+    public long Revision => _applier.Revision;
 
-    internal ILogger Logger { get; }
-
-    internal KeyMapper Mapper => _mapper;
+    /// <summary>
+    /// Where the data comes from (etcd, the cache file, nowhere yet), whether it follows etcd, and what went wrong
+    /// last. A fresh copy on every call; <see cref="EtcdConfigurationHealthCheck"/> reports it.
+    /// </summary>
+    public EtcdConfigurationStatus Status => _monitor.Status.ToPublic(_mapper.Prefix, Source.CacheFile, _streamHealth?.Endpoint);
 
     /// <summary>The background load-and-watch work; completed when there is none or it has ended.</summary>
     internal Task BackgroundWork => _syncLoop?.Completion ?? Task.CompletedTask;
 
+    /// <summary>Where every change from etcd is applied; the benchmark harness times it directly.</summary>
+    internal BatchApplier Applier => _applier;
+
+    /// <summary>The pooled client, acquired on first use.</summary>
     internal EtcdClient Client => (_client ??= EtcdClientPool.Acquire(Source)).Client;
+
+    private ILogger Logger { get; }
 
     /// <summary>
     /// Loads the prefix: on the first call, one consistent snapshot (bounded by
@@ -94,7 +126,7 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             timeout.CancelAfter(Source.StartupTimeout);
-            Task.Run(() => LoadSnapshotAsync(timeout.Token), timeout.Token).GetAwaiter().GetResult();
+            Task.Run(() => _applier.LoadSnapshotAsync(timeout.Token), timeout.Token).GetAwaiter().GetResult();
             loaded = true;
         }
         catch (Exception ex) when (ex is EtcdException or OperationCanceledException && _disposed == 0)
@@ -105,8 +137,11 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
                     : $" within the startup timeout of {Source.StartupTimeout.TotalSeconds:0.###} s"
                         + (ex.InnerException is EtcdException cause ? $"; last error: {cause.Message}" : ".")),
                 ex);
-            var context = ReportFailure(failure, key: null);
-            var fromCache = OnLoadFailed(failure, first);
+            var context = _reporter.Report(failure, key: null);
+            _monitor.LoadFailed(failure);
+
+            // On the first load, the last-known-good cache stands in for etcd until etcd answers.
+            var fromCache = first && TryStartFromCache();
             if (first && !Source.Optional && !context.Ignore && !fromCache)
             {
                 // No configuration root will hold (and dispose) a provider whose first load threw: let go of the
@@ -118,13 +153,17 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
             Logger.LogWarning(
                 "{Message} Starting with {State}; retrying in the background.",
                 failure.Message,
-                DescribeServedData());
+                _monitor.DescribeServedData(Source.CacheFile));
         }
 
         if (first && (Source.ReloadOnChange || !loaded))
         {
-            _syncLoop = new EtcdSyncLoop(this, needsSnapshot: !loaded);
-            OnSyncLoopStarting();
+            if (Source.ReloadOnChange)
+            {
+                _streamHealth = new StreamHealthObserver(Client.Watch, _monitor, _mapper.Prefix, Logger);
+            }
+
+            _syncLoop = new EtcdSyncLoop(_applier, () => Client, _mapper.PrefixBytes, _mapper.Prefix, Source.ReloadOnChange, Logger, needsSnapshot: !loaded);
             _syncLoop.Start(_stopping.Token);
         }
     }
@@ -176,7 +215,9 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
 
         _stopping.Cancel();
         _syncLoop?.Stop();
-        OnDisposing();
+        _streamHealth?.Dispose();
+        _cache?.Close(TimeSpan.FromSeconds(5));
+        _monitor.Dispose();
         _client?.Dispose();
         _stopping.Dispose();
 
@@ -184,177 +225,38 @@ public partial class EtcdConfigurationProvider : ConfigurationProvider, IDisposa
         // code may still read it, and reads must keep returning the last values, as with every other provider.
     }
 
-    /// <summary>Reads a consistent snapshot of the prefix and makes the data equal to it, signalling a reload if it changed.</summary>
-    internal async Task LoadSnapshotAsync(CancellationToken cancellationToken)
+    private bool TryStartFromCache()
     {
-        var started = Stopwatch.GetTimestamp();
-        var entries = new List<EtcdKeyChange>();
-        var skipped = new List<(string Key, FormatException Failure)>();
-        var reader = new PrefixSnapshotReader(Client, _mapper.PrefixBytes, _mapper.RangeEnd);
-        var revision = await reader.ReadAsync(
-            page =>
-            {
-                foreach (var kv in page)
-                {
-                    if (_decoder.TryDecode(kv, out var change, out var failure))
-                    {
-                        entries.Add(change);
-                    }
-                    else if (failure is not null)
-                    {
-                        if (change.KeepsCurrent)
-                        {
-                            // A key whose value does not decode keeps its last good contribution.
-                            entries.Add(change);
-                        }
-
-                        skipped.Add((KeyValueDecoder.KeyText(kv), failure));
-                    }
-                }
-            },
-            cancellationToken);
-
-        ApplyResult result;
-        lock (_applyGate)
+        if (_cache?.TryRead() is not { } document)
         {
-            if (revision <= _revision)
-            {
-                return;
-            }
-
-            result = _store.ReplaceAll(entries);
-            Interlocked.Exchange(ref _revision, revision);
+            return false;
         }
 
-        Logger.LogInformation("Loaded {Count} etcd keys under '{Prefix}' at revision {Revision}.", entries.Count, _mapper.Prefix, revision);
-        OnSnapshotApplied(revision, result, skipped, started);
-        Publish(result, skipped);
+        _applier.ApplyCache(document, _cache.Path);
+        return true;
     }
 
-    /// <summary>
-    /// Applies every watch response received so far as one batch: events at or below the current revision
-    /// (already in a snapshot) are dropped, bad values are skipped with a report, and one reload is signalled
-    /// if the data changed.
-    /// </summary>
-    internal void ApplyWatchBatch(IReadOnlyList<WatchResponse> responses)
+    // The last step of every applied change (BatchApplier): values set in memory give way, and the change token fires.
+    private void SignalReload()
     {
-        var started = Stopwatch.GetTimestamp();
-        var changes = new List<EtcdKeyChange>();
-        var skipped = new List<(string Key, FormatException Failure)>();
-        var badNames = new List<(string Key, bool Skipped)>();
-        ApplyResult result;
-        lock (_applyGate)
+        if (Data.Count > 0)
         {
-            var current = _revision;
-            var reached = current;
-            foreach (var response in responses)
-            {
-                foreach (var watchEvent in response.Events)
-                {
-                    var kv = watchEvent.Kv;
-                    if (kv.ModRevision <= current)
-                    {
-                        continue;
-                    }
-
-                    reached = Math.Max(reached, kv.ModRevision);
-                    if (watchEvent.Type == WatchEventType.Delete)
-                    {
-                        if (_decoder.TryDelete(kv, out var deletion, out var badName))
-                        {
-                            changes.Add(deletion);
-                        }
-                        else if (badName)
-                        {
-                            // A key skipped for its name has no contribution to remove, but is no longer skipped.
-                            badNames.Add((KeyValueDecoder.KeyText(kv), false));
-                        }
-                    }
-                    else if (_decoder.TryDecode(kv, out var change, out var failure))
-                    {
-                        changes.Add(change);
-                    }
-                    else if (failure is not null)
-                    {
-                        // Skipped: the key keeps its last good contribution (a Keep changes nothing; health reads it).
-                        if (change.KeepsCurrent)
-                        {
-                            changes.Add(change);
-                        }
-                        else
-                        {
-                            badNames.Add((KeyValueDecoder.KeyText(kv), true));
-                        }
-
-                        skipped.Add((KeyValueDecoder.KeyText(kv), failure));
-                    }
-                }
-            }
-
-            result = changes.Count == 0 ? ApplyResult.Unchanged : _store.Apply(changes);
-            Interlocked.Exchange(ref _revision, reached);
-        }
-
-        // Status and metrics first: an app's change handler, or anyone told of a skipped key, sees them current.
-        OnBatchApplied(responses, changes, result, skipped, badNames);
-        Publish(result, skipped);
-        EtcdConfigurationMetrics.ApplyDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, PrefixTag);
-    }
-
-    /// <summary>Reports a failure to the log and to <see cref="EtcdConfigurationSource.OnLoadException"/>.</summary>
-    internal EtcdLoadExceptionContext ReportFailure(Exception failure, string? key)
-    {
-        var context = new EtcdLoadExceptionContext(this, failure, key);
-        if (key is not null)
-        {
-            Logger.LogWarning("{Message}", failure.Message);
+            Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         }
 
         try
         {
-            Source.OnLoadException?.Invoke(context);
+            OnReload();
         }
-        catch (Exception callbackFailure)
+        catch (Exception handlerFailure)
         {
-            Logger.LogError(callbackFailure, "The OnLoadException callback of the etcd source for '{Prefix}' threw.", _mapper.Prefix);
-        }
-
-        return context;
-    }
-
-    private void Publish(ApplyResult result, List<(string Key, FormatException Failure)> skipped)
-    {
-        foreach (var conflict in result.Conflicts)
-        {
-            Logger.LogWarning("{Conflict}", conflict.Message);
-        }
-
-        foreach (var (key, failure) in skipped)
-        {
-            ReportFailure(failure, key);
-        }
-
-        if (result.Changed)
-        {
-            if (Data.Count > 0)
-            {
-                Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            }
-
-            try
-            {
-                OnReload();
-            }
-            catch (Exception handlerFailure)
-            {
-                // The app's own change handlers threw (OnReload runs them synchronously). The change is applied;
-                // their failure is not etcd's, so it must neither break the watch nor reach OnLoadException.
-                Logger.LogError(
-                    handlerFailure,
-                    "A configuration change handler threw after '{Prefix}' changed at revision {Revision}; the change is applied.",
-                    _mapper.Prefix,
-                    Revision);
-            }
+            // The app's own change handlers threw (OnReload runs them synchronously). The change is applied;
+            // their failure is not etcd's, so it must neither break the watch nor reach OnLoadException.
+            Logger.LogError(
+                handlerFailure,
+                "A configuration change handler threw after '{Prefix}' changed at revision {Revision}; the change is applied.",
+                _mapper.Prefix,
+                Revision);
         }
     }
 }

@@ -41,7 +41,7 @@ internal static class ChangeCostScenario
                     var allocated = GC.GetAllocatedBytesForCurrentThread();
                     var cpu = ThreadCpu.Nanoseconds();
                     var start = Stopwatch.GetTimestamp();
-                    provider.ApplyWatchBatch(batch);
+                    provider.Applier.ApplyBatch(batch);
                     var end = Stopwatch.GetTimestamp();
                     var cpuEnd = ThreadCpu.Nanoseconds();
                     var allocatedEnd = GC.GetAllocatedBytesForCurrentThread();

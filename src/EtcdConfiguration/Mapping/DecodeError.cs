@@ -1,4 +1,4 @@
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Mapping;
 
 /// <summary>
 /// Why a value gave no configuration values. The message names the problem and where it is (a configuration

@@ -1,4 +1,4 @@
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Mapping;
 
 /// <summary>What was wrong with a value that could not be decoded.</summary>
 internal enum DecodeErrorKind

@@ -1,7 +1,7 @@
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Mapping;
 
 /// <summary>
-/// A new state for one etcd key, as <see cref="ConfigurationStore"/> applies it.
+/// A new state for one etcd key, as <see cref="Store.ConfigurationStore"/> applies it.
 /// </summary>
 /// <param name="EtcdKey">The whole etcd key (prefix included); etcd keys are compared ordinally.</param>
 /// <param name="SegmentCount">The depth of the key's configuration path, from <see cref="KeyMapper.TryMap"/>.</param>
@@ -16,8 +16,8 @@ internal readonly record struct EtcdKeyChange(
 {
     /// <summary>
     /// The key exists but its new value could not be decoded: it keeps whatever it gave before. In
-    /// <see cref="ConfigurationStore.Apply"/> this changes nothing (and does not cancel an earlier change of the
-    /// key in the same batch); in <see cref="ConfigurationStore.ReplaceAll"/> it keeps the key from being deleted.
+    /// <see cref="Store.ConfigurationStore.Apply"/> this changes nothing (and does not cancel an earlier change of the
+    /// key in the same batch); in <see cref="Store.ConfigurationStore.ReplaceAll"/> it keeps the key from being deleted.
     /// </summary>
     public bool KeepsCurrent { get; private init; }
 

@@ -1,11 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Mapping;
 
 /// <summary>
 /// Flattens a JSON value into configuration pairs with the rules of the framework's JSON file provider (.NET 10):
@@ -24,14 +23,14 @@ internal static class JsonValueFlattener
     public const int MaxDepth = 64;
 
     // The reader gets one level of slack so that the check below, not the reader, reports the depth.
-    private static readonly JsonReaderOptions s_readerOptions = new()
+    private static readonly JsonReaderOptions ReaderOptions = new()
     {
         CommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         MaxDepth = MaxDepth + 1,
     };
 
-    private static readonly string s_delimiter = ConfigurationPath.KeyDelimiter;
+    private static readonly string Delimiter = ConfigurationPath.KeyDelimiter;
 
     // Property names up to this many chars are joined to their parent's path without a string of their own.
     private const int StackNameChars = 128;
@@ -48,7 +47,6 @@ internal static class JsonValueFlattener
     /// Flattens the JSON document in <paramref name="json"/> (valid UTF-8, no byte order mark) beneath
     /// <paramref name="path"/>; at the root path <c>""</c> the document must be an object or array.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryFlatten(
         ReadOnlySpan<byte> json,
         string path,
@@ -61,7 +59,7 @@ internal static class JsonValueFlattener
         int depth = 0;
         string? propertyPath = null;
         DecodeError? duplicate = null;
-        var reader = new Utf8JsonReader(json, s_readerOptions);
+        var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {
             while (reader.Read())
@@ -165,21 +163,19 @@ internal static class JsonValueFlattener
     private static string? RootPath(string path) => path.Length == 0 ? null : path;
 
     // parent + ':' + the property name, unescaped, without first making the name a string of its own.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string ChildName(string parent, ref Utf8JsonReader reader)
     {
         // Unescaped, a name never has more UTF-16 chars than it has bytes.
         if (reader.HasValueSequence || reader.ValueSpan.Length > StackNameChars)
         {
-            return parent + s_delimiter + reader.GetString();
+            return parent + Delimiter + reader.GetString();
         }
 
         Span<char> name = stackalloc char[StackNameChars];
         int length = reader.CopyString(name);
-        return string.Concat(parent, s_delimiter, name[..length]);
+        return string.Concat(parent, Delimiter, name[..length]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string ChildPath(ref Frame parent, string? propertyPath)
     {
         if (!parent.IsArray)
@@ -189,10 +185,9 @@ internal static class JsonValueFlattener
 
         parent.IsEmpty = false;
         string index = (parent.NextIndex++).ToString(CultureInfo.InvariantCulture);
-        return parent.Path is null ? index : parent.Path + s_delimiter + index;
+        return parent.Path is null ? index : parent.Path + Delimiter + index;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? ScalarText(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.String => reader.GetString(),
@@ -223,7 +218,6 @@ internal static class JsonValueFlattener
         private readonly List<KeyValuePair<string, string?>> _pairs = [];
         private Dictionary<string, int>? _index;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TryAdd(string key, string? value)
         {
             if (IndexOf(key) >= 0)
@@ -236,7 +230,6 @@ internal static class JsonValueFlattener
         }
 
         // An empty object or array replaces whatever the key holds, keeping the key's first spelling.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Overwrite(string key, string? value)
         {
             int at = IndexOf(key);
@@ -250,17 +243,14 @@ internal static class JsonValueFlattener
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public KeyValuePair<string, string?>[] ToArray() => [.. _pairs];
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Clear()
         {
             _pairs.Clear();
             _index = null;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int IndexOf(string key)
         {
             if (_index is not null)
@@ -279,7 +269,6 @@ internal static class JsonValueFlattener
             return -1;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Append(string key, string? value)
         {
             if (_index is null && _pairs.Count == ScanLimit)

@@ -1,4 +1,4 @@
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Mapping;
 
 /// <summary>Why <see cref="KeyMapper.TryMap"/> gave no configuration path for an etcd key.</summary>
 internal enum KeyMapError

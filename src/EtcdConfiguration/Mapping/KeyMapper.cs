@@ -1,10 +1,9 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Mapping;
 
 /// <summary>
 /// Turns etcd keys under a prefix into configuration paths. The prefix is a directory: it always ends with
@@ -17,7 +16,7 @@ internal sealed class KeyMapper
 {
     private const int StackBufferChars = 256;
 
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly byte[] _prefixBytes;
 
@@ -29,7 +28,7 @@ internal sealed class KeyMapper
         Prefix = prefix.EndsWith('/') ? prefix : prefix + "/";
         try
         {
-            _prefixBytes = s_strictUtf8.GetBytes(Prefix);
+            _prefixBytes = StrictUtf8.GetBytes(Prefix);
         }
         catch (EncoderFallbackException ex)
         {
@@ -59,7 +58,6 @@ internal sealed class KeyMapper
     /// </param>
     /// <param name="error">Why the key was not mapped, or <see cref="KeyMapError.None"/>.</param>
     /// <returns><see langword="true"/> if the key was mapped.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryMap(ReadOnlySpan<byte> etcdKey, out string path, out int segmentCount, out KeyMapError error)
     {
         path = string.Empty;
@@ -107,7 +105,6 @@ internal sealed class KeyMapper
     /// <summary>
     /// The depth of a configuration path: its <c>:</c>-separated parts, or 0 for the root path <c>""</c>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int CountSegments(string path) =>
         path.Length == 0 ? 0 : path.AsSpan().Count(':') + 1;
 
@@ -140,7 +137,6 @@ internal sealed class KeyMapper
     }
 
     // Rewrites "a//b/c/" as "a:b:c" in place and returns the new length.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int JoinSegments(Span<char> chars)
     {
         int written = 0;

@@ -1,9 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Mapping;
 
 /// <summary>
 /// Turns the value stored at one etcd key into the configuration pairs that key contributes, according to
@@ -22,7 +21,6 @@ internal static class ValueDecoder
     /// <param name="value">The raw value bytes.</param>
     /// <param name="pairs">The pairs the key contributes, keys unique case-insensitively; possibly none.</param>
     /// <param name="error">Why the value gives nothing, naming the problem but never the value.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryDecode(
         EtcdValueFormat format,
         string path,

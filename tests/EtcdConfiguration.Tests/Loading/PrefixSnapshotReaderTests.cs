@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
 using EtcdConfiguration.Client;
-using EtcdConfiguration.Internal;
+using EtcdConfiguration.Mapping;
+using EtcdConfiguration.Sync;
 using EtcdConfiguration.Testing;
 using EtcdConfiguration.Tests.Provider;
 

@@ -1,4 +1,6 @@
 using System.Text;
+using EtcdConfiguration.Mapping;
+using EtcdConfiguration.Store;
 
 namespace EtcdConfiguration.Tests;
 

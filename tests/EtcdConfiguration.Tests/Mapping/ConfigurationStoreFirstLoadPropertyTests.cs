@@ -1,4 +1,6 @@
 using CsCheck;
+using EtcdConfiguration.Mapping;
+using EtcdConfiguration.Store;
 using static EtcdConfiguration.Tests.Changes;
 
 namespace EtcdConfiguration.Tests;

@@ -1,4 +1,6 @@
 using CsCheck;
+using EtcdConfiguration.Mapping;
+using EtcdConfiguration.Store;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using static EtcdConfiguration.Tests.Changes;

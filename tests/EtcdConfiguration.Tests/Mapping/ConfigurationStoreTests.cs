@@ -1,3 +1,6 @@
+using EtcdConfiguration.Mapping;
+using EtcdConfiguration.Store;
+
 using static EtcdConfiguration.Tests.Changes;
 
 namespace EtcdConfiguration.Tests;

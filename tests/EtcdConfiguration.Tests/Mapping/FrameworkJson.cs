@@ -1,4 +1,5 @@
 using System.Text;
+using EtcdConfiguration.Mapping;
 using Microsoft.Extensions.Configuration.Json;
 
 namespace EtcdConfiguration.Tests;

@@ -1,5 +1,6 @@
 using System.Text;
 using CsCheck;
+using EtcdConfiguration.Mapping;
 
 namespace EtcdConfiguration.Tests;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using EtcdConfiguration.Client;
-using EtcdConfiguration.Internal;
+using EtcdConfiguration.Sync;
 using EtcdConfiguration.Testing;
 using Microsoft.Extensions.Configuration;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using EtcdConfiguration.Internal;
+using EtcdConfiguration.Caching;
 
 namespace EtcdConfiguration.Tests.Resilience;
 

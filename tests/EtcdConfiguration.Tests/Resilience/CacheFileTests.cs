@@ -1,5 +1,5 @@
 using System.Runtime.Versioning;
-using EtcdConfiguration.Internal;
+using EtcdConfiguration.Caching;
 using EtcdConfiguration.Testing;
 using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;

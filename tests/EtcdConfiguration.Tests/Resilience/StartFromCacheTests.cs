@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
+using EtcdConfiguration.Caching;
 using EtcdConfiguration.Client;
-using EtcdConfiguration.Internal;
 using EtcdConfiguration.Testing;
 using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,4 @@
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Store;
 
 /// <summary>
 /// Two etcd keys give the same configuration key(s). The winner is the key with more path segments (a key

@@ -1,8 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using EtcdConfiguration.Client;
 
-namespace EtcdConfiguration.Internal;
+namespace EtcdConfiguration.Mapping;
 
 /// <summary>
 /// Turns one etcd key-value (or deletion) into the change the store applies, or into the reason it is skipped.
@@ -14,7 +13,6 @@ internal sealed class KeyValueDecoder(KeyMapper mapper, EtcdValueFormat format)
     /// Decodes a key and its value. False when the key must be skipped: then <paramref name="failure"/> says why,
     /// and for a bad value <paramref name="change"/> is a <see cref="EtcdKeyChange.Keep"/> of the key.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryDecode(KeyValue kv, out EtcdKeyChange change, out FormatException? failure)
     {
         change = default;

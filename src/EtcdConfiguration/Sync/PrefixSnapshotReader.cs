@@ -1,7 +1,7 @@
 using EtcdConfiguration.Client;
 using Grpc.Core;
 
-namespace EtcdConfiguration.Internal;
+namespace EtcdConfiguration.Sync;
 
 /// <summary>
 /// Reads every key under a prefix as one consistent snapshot: the first page fixes the revision and every

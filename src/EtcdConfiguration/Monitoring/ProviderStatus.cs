@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Internal;
+namespace EtcdConfiguration.Monitoring;
 
 /// <summary>
 /// What a provider knows about its own health: its <see cref="EtcdConfigurationState"/>, the revision and size of

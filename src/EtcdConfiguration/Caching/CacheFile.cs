@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Internal;
+namespace EtcdConfiguration.Caching;
 
 /// <summary>
 /// Reads and writes the last-known-good cache file. A write never leaves a half-written file behind: the document

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace EtcdConfiguration.Internal;
+namespace EtcdConfiguration.Caching;
 
 /// <summary>
 /// The last-known-good cache file's content: the configuration pairs a provider served (as readers saw them),

@@ -3,29 +3,47 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 
-namespace EtcdConfiguration.Internal;
+namespace EtcdConfiguration.Sync;
 
 /// <summary>
 /// The provider's background work: load the snapshot if the first load failed, then watch the prefix from
-/// the loaded revision + 1 and hand every batch of responses to the provider. A compacted start revision
-/// means re-reading the snapshot at once (the provider applies the net difference, deletes included); any other
-/// failure is retried after the client's <see cref="EtcdRetryPolicy"/> delay, resuming from the last applied
+/// the loaded revision + 1 and hand every batch of responses to its <see cref="ISyncTarget"/>. A compacted start
+/// revision means re-reading the snapshot at once (the target applies the net difference, deletes included); any
+/// other failure is retried after the client's <see cref="EtcdRetryPolicy"/> delay, resuming from the last applied
 /// revision + 1.
 /// </summary>
 internal sealed class EtcdSyncLoop
 {
-    private readonly EtcdConfigurationProvider _provider;
+    private readonly ISyncTarget _target;
+    private readonly Func<EtcdClient> _client;
+    private readonly ReadOnlyMemory<byte> _prefixBytes;
+    private readonly string _prefix;
+    private readonly bool _watch;
+    private readonly ILogger _logger;
     private readonly ResiliencePipeline _retry;
     private bool _needsSnapshot;
     private int _consecutiveFailures;
     private Task? _running;
 
-    public EtcdSyncLoop(EtcdConfigurationProvider provider, bool needsSnapshot)
+    /// <summary>Creates the loop; nothing runs until <see cref="Start"/>.</summary>
+    /// <param name="target">Where snapshots and batches are applied and failures reported.</param>
+    /// <param name="client">The client to watch with.</param>
+    /// <param name="prefixBytes">The prefix to watch, as etcd sees it.</param>
+    /// <param name="prefix">The prefix, for messages.</param>
+    /// <param name="watch">Whether to watch after the snapshot (reloadOnChange); without it, the loop only retries the load.</param>
+    /// <param name="logger">The provider's logger.</param>
+    /// <param name="needsSnapshot">Whether the first load failed, so the snapshot must be read first.</param>
+    public EtcdSyncLoop(ISyncTarget target, Func<EtcdClient> client, ReadOnlyMemory<byte> prefixBytes, string prefix, bool watch, ILogger logger, bool needsSnapshot)
     {
-        _provider = provider;
+        _target = target;
+        _client = client;
+        _prefixBytes = prefixBytes;
+        _prefix = prefix;
+        _watch = watch;
+        _logger = logger;
         _needsSnapshot = needsSnapshot;
         // One decision on how long to wait: the client's own, on the client's clock.
-        var policy = provider.Client.RetryPolicy;
+        var policy = client().RetryPolicy;
         _retry = new ResiliencePipelineBuilder { TimeProvider = policy.TimeProvider }
             .AddRetry(new RetryStrategyOptions
             {
@@ -78,22 +96,22 @@ internal sealed class EtcdSyncLoop
     {
         if (_needsSnapshot)
         {
-            await _provider.LoadSnapshotAsync(cancellationToken);
+            await _target.LoadSnapshotAsync(cancellationToken);
             _needsSnapshot = false;
             _consecutiveFailures = 0;
         }
 
-        if (!_provider.Source.ReloadOnChange)
+        if (!_watch)
         {
             return;
         }
 
-        var options = new WatchOptions { Prefix = true, StartRevision = _provider.Revision + 1 };
+        var options = new WatchOptions { Prefix = true, StartRevision = _target.Revision + 1 };
 
         // The watch gets its own token: an async iterator cannot be disposed while a MoveNextAsync is pending (it
         // throws NotSupportedException, which would hide why the loop left), so leaving early cancels it first.
         using var watchStopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var responses = _provider.Client.Watch.WatchAsync(_provider.Mapper.PrefixBytes, options, watchStopping.Token)
+        var responses = _client().Watch.WatchAsync(_prefixBytes, options, watchStopping.Token)
             .GetAsyncEnumerator(watchStopping.Token);
         var batch = new List<WatchResponse>();
 
@@ -123,7 +141,7 @@ internal sealed class EtcdSyncLoop
                     batch.Add(responses.Current);
                 }
 
-                _provider.ApplyWatchBatch(batch);
+                _target.ApplyBatch(batch);
                 batch.Clear();
                 _consecutiveFailures = 0;
                 if (ended)
@@ -137,7 +155,7 @@ internal sealed class EtcdSyncLoop
             await EndWatchAsync(responses, next, watchStopping);
         }
 
-        throw new EtcdUnavailableException($"The etcd watch on '{_provider.Mapper.Prefix}' ended unexpectedly.");
+        throw new EtcdUnavailableException($"The etcd watch on '{_prefix}' ended unexpectedly.");
     }
 
     private async Task EndWatchAsync(IAsyncEnumerator<WatchResponse> responses, Task<bool> next, CancellationTokenSource watchStopping)
@@ -152,7 +170,7 @@ internal sealed class EtcdSyncLoop
             catch (Exception ex) when (ex is OperationCanceledException or EtcdException)
             {
                 // The step was abandoned on purpose; the exception that ended the loop is the one that matters.
-                _provider.Logger.LogDebug(ex, "The abandoned watch step on '{Prefix}' ended.", _provider.Mapper.Prefix);
+                _logger.LogDebug(ex, "The abandoned watch step on '{Prefix}' ended.", _prefix);
             }
         }
 
@@ -164,10 +182,10 @@ internal sealed class EtcdSyncLoop
         if (failure is EtcdCompactedException compacted)
         {
             _needsSnapshot = true;
-            _provider.Logger.LogWarning(
+            _logger.LogWarning(
                 "etcd compacted the history of '{Prefix}' past revision {Revision} (compact revision {CompactRevision}); re-reading the prefix.",
-                _provider.Mapper.Prefix,
-                _provider.Revision,
+                _prefix,
+                _target.Revision,
                 compacted.CompactRevision);
             return;
         }
@@ -175,14 +193,13 @@ internal sealed class EtcdSyncLoop
         // The client's message names the call, the endpoint and the user; the app also needs to know which source
         // failed and on what, as it does for a failed first load.
         var reported = new EtcdException(
-            $"Could not {(_needsSnapshot ? "load" : "watch")} configuration prefix '{_provider.Mapper.Prefix}' from etcd: {failure.Message}",
+            $"Could not {(_needsSnapshot ? "load" : "watch")} configuration prefix '{_prefix}' from etcd: {failure.Message}",
             failure);
-        _provider.ReportFailure(reported, key: null);
-        _provider.OnSyncFailure(reported, duringSnapshot: _needsSnapshot);
-        _provider.Logger.LogWarning(
+        _target.ReportFailure(reported, duringSnapshot: _needsSnapshot);
+        _logger.LogWarning(
             "Keeping the configuration of '{Prefix}' at revision {Revision}: {Reason} Retrying in {Delay} ms.",
-            _provider.Mapper.Prefix,
-            _provider.Revision,
+            _prefix,
+            _target.Revision,
             failure.Message,
             (int)delay.TotalMilliseconds);
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 
-namespace EtcdConfiguration.Internal;
+namespace EtcdConfiguration.Monitoring;
 
 /// <summary>
 /// The provider's instruments, on one <see cref="Meter"/> named <c>EtcdConfiguration</c>. Every measurement is

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace EtcdConfiguration.Internal;
+namespace EtcdConfiguration.Caching;
 
 /// <summary>
 /// Writes a provider's data to its cache file off the reload path: <see cref="Schedule"/> only marks the cache

@@ -4,7 +4,7 @@ using System.Text;
 using EtcdConfiguration.Client;
 using Microsoft.Extensions.Logging;
 
-namespace EtcdConfiguration.Internal;
+namespace EtcdConfiguration.Sync;
 
 /// <summary>
 /// Shares one <see cref="EtcdClient"/> (so one connection per endpoint and one watch stream) among every source

@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
+using EtcdConfiguration.Mapping;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Store;
 
 /// <summary>
 /// The configuration a provider serves: for every etcd key under the prefix, the pairs it contributes, and the
@@ -23,30 +22,25 @@ namespace EtcdConfiguration;
 /// than that entry; its etcd key string is rebuilt from the path when needed. Only JSON blobs, keys whose path
 /// is not a plain <c>/</c>→<c>:</c> rewrite, and keys in a conflict are tracked separately.
 /// </para>
+/// <para>
+/// The concerns live apart: this file holds the pairs, the locking and the two ways in (<see cref="Apply"/>,
+/// <see cref="ReplaceAll"/>); <c>ConfigurationStore.FirstLoad.cs</c> the fast path into an empty store;
+/// <c>ConfigurationStore.Contributions.cs</c> how one etcd key's pairs go in and out;
+/// <c>ConfigurationStore.Conflicts.cs</c> several etcd keys giving one configuration key; <see cref="StoreBatch"/>
+/// the before-images of a batch; <see cref="ChildKeyIndex"/> the answers to <see cref="GetChildKeys"/>.
+/// </para>
 /// </remarks>
 internal sealed partial class ConfigurationStore : IDisposable
 {
+    private static readonly char Delimiter = ConfigurationPath.KeyDelimiter[0];
+
     private readonly string _prefix;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Lock _writeGate = new();
     private readonly Dictionary<string, Slot> _slots = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Slot>.AlternateLookup<ReadOnlySpan<char>> _slotsBySpan;
     private readonly Dictionary<string, Contributor> _contributors = new(StringComparer.Ordinal);
-
-    // The next segments under a parent path, as GetChildKeys finds them by scanning every key. The options binder
-    // asks for the same few sections after every reload, and most batches change values only, so the answers are
-    // kept until a batch adds, removes or respells a configuration key. Filled under the read lock and cleared
-    // under the write lock, so no answer from before a batch survives it.
-    private readonly ConcurrentDictionary<string, string[]> _childKeys = new(StringComparer.OrdinalIgnoreCase);
-    private volatile string[]? _rootChildKeys;
-
-    // Every configuration key in case-insensitive order, built once more than a few parents have been asked about
-    // since the set of keys changed: the keys below a parent are then one contiguous run found by binary search,
-    // so walking a large section (AsEnumerable, binding a big dictionary) asks each of its n sections in
-    // O(log n + below) rather than scanning all n keys each time. The binder's usual handful of sections after a
-    // reload stays with the plain scan, which is cheaper than sorting.
-    private volatile string[]? _sortedKeys;
-    private int _scansSinceChange;
+    private readonly ChildKeyIndex _childKeys = new();
 
     // Whether a configuration key got a second contributor since the first load began (its conflicts are reported).
     private bool _disputed;
@@ -126,26 +120,7 @@ internal sealed partial class ConfigurationStore : IDisposable
         _lock.EnterReadLock();
         try
         {
-            var known = parentPath is null ? _rootChildKeys : _childKeys.GetValueOrDefault(parentPath);
-            if (known is null)
-            {
-                known = ScanChildKeys(parentPath);
-                if (parentPath is null)
-                {
-                    _rootChildKeys = known;
-                }
-                else
-                {
-                    if (_childKeys.Count >= ChildKeyCacheLimit)
-                    {
-                        _childKeys.Clear();
-                    }
-
-                    _childKeys[parentPath] = known;
-                }
-            }
-
-            results.AddRange(known);
+            results.AddRange(_childKeys.Get(parentPath, _slots.Keys));
         }
         finally
         {
@@ -256,83 +231,62 @@ internal sealed partial class ConfigurationStore : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _lock.Dispose();
 
-    // A listing from etcd comes sorted by key; strictly ascending keys are distinct, which the first load relies on.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool IsStrictlyAscending(IReadOnlyList<EtcdKeyChange> listing)
+    // Called with the write gate held: nothing else mutates, so reading the state needs no lock.
+    private ApplyResult ApplyCore(IReadOnlyList<EtcdKeyChange> changes)
     {
-        for (int i = 0; i < listing.Count; i++)
+        List<EtcdKeyChange>? effective = null;
+        foreach (var change in changes)
         {
-            ArgumentNullException.ThrowIfNull(listing[i].EtcdKey, nameof(listing));
-            if (i > 0 && string.CompareOrdinal(listing[i - 1].EtcdKey, listing[i].EtcdKey) >= 0)
+            ArgumentNullException.ThrowIfNull(change.EtcdKey, nameof(changes));
+            if (change.KeepsCurrent)
             {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    // Called with the read lock held.
-    private string[] ScanChildKeys(string? parentPath)
-    {
-        var found = new List<string>();
-        if (parentPath is null)
-        {
-            foreach (string key in _slots.Keys)
-            {
-                found.Add(Segment(key, 0));
+                continue;
             }
 
-            return [.. found];
+            bool gives = change.Contribution is { Count: > 0 };
+            if (gives)
+            {
+                Validate(change);
+            }
+
+            var current = Find(change.EtcdKey);
+            if (gives ? Matches(current, change) : current.IsNone)
+            {
+                continue;
+            }
+
+            (effective ??= []).Add(change);
         }
 
-        var below = parentPath + ConfigurationPath.KeyDelimiter;
-        var sorted = _sortedKeys;
-        if (sorted is null && Interlocked.Increment(ref _scansSinceChange) <= ScansBeforeSorting)
+        if (effective is null)
         {
-            foreach (string key in _slots.Keys)
+            return ApplyResult.Unchanged;
+        }
+
+        var batch = new StoreBatch();
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var change in effective)
             {
-                if (key.StartsWith(below, StringComparison.OrdinalIgnoreCase))
+                Withdraw(change.EtcdKey, batch);
+                if (change.Contribution is { Count: > 0 } pairs)
                 {
-                    found.Add(Segment(key, below.Length));
+                    Contribute(change.EtcdKey, change.SegmentCount, pairs, batch);
                 }
             }
 
-            return [.. found];
+            if (batch.ChangesKeySet(_slotsBySpan))
+            {
+                _childKeys.Clear();
+            }
         }
-
-        // Readers may sort at the same time; each gets the same array, and the last one kept is as good as any.
-        sorted ??= _sortedKeys = SortKeys();
-        var i = Array.BinarySearch(sorted, below, StringComparer.OrdinalIgnoreCase);
-        for (i = i < 0 ? ~i : i; i < sorted.Length && sorted[i].StartsWith(below, StringComparison.OrdinalIgnoreCase); i++)
+        finally
         {
-            found.Add(Segment(sorted[i], below.Length));
+            _lock.ExitWriteLock();
         }
 
-        return [.. found];
-    }
-
-    private string[] SortKeys()
-    {
-        var keys = new string[_slots.Count];
-        _slots.Keys.CopyTo(keys, 0);
-        Array.Sort(keys, StringComparer.OrdinalIgnoreCase);
-        return keys;
-    }
-
-    // Called with the write lock held, after a batch that changed the set of keys.
-    private void ForgetChildKeys()
-    {
-        _childKeys.Clear();
-        _rootChildKeys = null;
-        _sortedKeys = null;
-        _scansSinceChange = 0;
-    }
-
-    private static string Segment(string key, int start)
-    {
-        int end = key.IndexOf(ConfigurationPath.KeyDelimiter[0], start);
-        return end < 0 ? key[start..] : key[start..end];
+        return batch.Summarise(_slotsBySpan);
     }
 
     // The last change of each etcd key; Keep entries change nothing, so they are dropped.

@@ -1,4 +1,4 @@
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Store;
 
 /// <summary>What applying a batch did to the configuration a reader sees.</summary>
 internal sealed class ApplyResult

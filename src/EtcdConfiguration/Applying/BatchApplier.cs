@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using EtcdConfiguration.Caching;
+using EtcdConfiguration.Client;
+using EtcdConfiguration.Mapping;
+using EtcdConfiguration.Monitoring;
+using EtcdConfiguration.Store;
+using EtcdConfiguration.Sync;
+using Microsoft.Extensions.Logging;
+
+namespace EtcdConfiguration.Applying;
+
+/// <summary>
+/// The one way data from etcd reaches readers, in this order: decode and map what etcd sent, swap it into the
+/// store with the revision (the only step under the apply lock), record status and metrics, save the cache, report
+/// conflicts and skipped keys, then signal one reload.
+/// </summary>
+/// <remarks>
+/// Status and metrics come before the reload: an app's change handler, or anyone told of a skipped key, sees
+/// them current. Reads never see half a batch: the store makes a batch visible all at once.
+/// </remarks>
+internal sealed class BatchApplier : ISyncTarget
+{
+    private readonly KeyMapper _mapper;
+    private readonly BatchDecoder _decoder;
+    private readonly ConfigurationStore _store;
+    private readonly ProviderMonitor _monitor;
+    private readonly FailureReporter _reporter;
+    private readonly Func<EtcdClient> _client;
+    private readonly Action _reload;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private long _revision;
+
+    /// <summary>Creates the applier; <see cref="Cache"/> is set once, before the first load.</summary>
+    /// <param name="mapper">The prefix and its key mapping.</param>
+    /// <param name="decoder">Turns etcd's key-values into store changes.</param>
+    /// <param name="store">The data readers see.</param>
+    /// <param name="monitor">Status and metrics.</param>
+    /// <param name="reporter">Where skipped keys go.</param>
+    /// <param name="client">The client to read the snapshot with.</param>
+    /// <param name="reload">Signals the provider's reload; called once per batch that changed the data.</param>
+    /// <param name="logger">The provider's logger.</param>
+    public BatchApplier(
+        KeyMapper mapper,
+        BatchDecoder decoder,
+        ConfigurationStore store,
+        ProviderMonitor monitor,
+        FailureReporter reporter,
+        Func<EtcdClient> client,
+        Action reload,
+        ILogger logger)
+    {
+        _mapper = mapper;
+        _decoder = decoder;
+        _store = store;
+        _monitor = monitor;
+        _reporter = reporter;
+        _client = client;
+        _reload = reload;
+        _logger = logger;
+    }
+
+    /// <inheritdoc/>
+    public long Revision => Interlocked.Read(ref _revision);
+
+    /// <summary>The last-known-good cache, saved after each change; none without a cache file.</summary>
+    public LastKnownGoodCache? Cache { get; init; }
+
+    /// <summary>Reads a consistent snapshot of the prefix and makes the data equal to it, signalling a reload if it changed.</summary>
+    public async Task LoadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var entries = new List<EtcdKeyChange>();
+        var skipped = new List<(string Key, FormatException Failure)>();
+        var reader = new PrefixSnapshotReader(_client(), _mapper.PrefixBytes, _mapper.RangeEnd);
+        var revision = await reader.ReadAsync(page => _decoder.DecodeSnapshotPage(page, entries, skipped), cancellationToken);
+
+        ApplyResult result;
+        lock (_gate)
+        {
+            if (revision <= _revision)
+            {
+                return;
+            }
+
+            result = _store.ReplaceAll(entries);
+            Interlocked.Exchange(ref _revision, revision);
+        }
+
+        _logger.LogInformation("Loaded {Count} etcd keys under '{Prefix}' at revision {Revision}.", entries.Count, _mapper.Prefix, revision);
+        _monitor.SnapshotApplied(revision, _store.Count, result, skipped, started);
+        Cache?.Schedule();
+        Publish(result, skipped);
+    }
+
+    /// <summary>
+    /// Applies every watch response received so far as one batch: events at or below the current revision
+    /// (already in a snapshot) are dropped, bad values are skipped with a report, and one reload is signalled
+    /// if the data changed.
+    /// </summary>
+    public void ApplyBatch(IReadOnlyList<WatchResponse> responses)
+    {
+        var started = Stopwatch.GetTimestamp();
+        DecodedBatch batch;
+        ApplyResult result;
+        lock (_gate)
+        {
+            batch = _decoder.DecodeWatchBatch(responses, _revision);
+            result = batch.Changes.Count == 0 ? ApplyResult.Unchanged : _store.Apply(batch.Changes);
+            Interlocked.Exchange(ref _revision, batch.Reached);
+        }
+
+        _monitor.BatchApplied(responses, _store.Count, batch, result);
+        if (result.Changed)
+        {
+            Cache?.Schedule();
+        }
+
+        Publish(result, batch.Skipped);
+        _monitor.BatchDone(started);
+    }
+
+    /// <summary>Serves the cached data, when etcd could not be reached at startup; it is stale until etcd answers.</summary>
+    public void ApplyCache(CacheDocument document, string path)
+    {
+        lock (_gate)
+        {
+            if (document.Pairs.Length > 0)
+            {
+                _store.ReplaceAll([new EtcdKeyChange(LastKnownGoodCache.CachedDataKey, 0, document.Pairs)]);
+            }
+        }
+
+        _monitor.CacheRestored(document, path, _store.Count);
+    }
+
+    /// <inheritdoc/>
+    public void ReportFailure(EtcdException failure, bool duringSnapshot)
+    {
+        _reporter.Report(failure, key: null);
+        _monitor.SyncFailed(failure, duringSnapshot);
+    }
+
+    private void Publish(ApplyResult result, List<(string Key, FormatException Failure)> skipped)
+    {
+        foreach (var conflict in result.Conflicts)
+        {
+            _logger.LogWarning("{Conflict}", conflict.Message);
+        }
+
+        foreach (var (key, failure) in skipped)
+        {
+            _reporter.Report(failure, key);
+        }
+
+        if (result.Changed)
+        {
+            _reload();
+        }
+    }
+}

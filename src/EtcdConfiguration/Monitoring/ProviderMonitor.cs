@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using EtcdConfiguration.Applying;
+using EtcdConfiguration.Caching;
+using EtcdConfiguration.Client;
+using EtcdConfiguration.Store;
+using Microsoft.Extensions.Logging;
+
+namespace EtcdConfiguration.Monitoring;
+
+/// <summary>
+/// One provider's health: its <see cref="ProviderStatus"/>, its metrics, and the log lines of its state changes
+/// (lost, stale, live again). It records what happened; it decides nothing.
+/// </summary>
+internal sealed class ProviderMonitor : IDisposable
+{
+    private readonly string _prefix;
+    private readonly ILogger _logger;
+    private readonly Func<long> _revision;
+
+    /// <summary>Starts reporting the provider of <paramref name="prefix"/> to the metrics.</summary>
+    /// <param name="prefix">The normalised prefix.</param>
+    /// <param name="logger">The provider's logger.</param>
+    /// <param name="revision">The revision the provider's data reflects now.</param>
+    public ProviderMonitor(string prefix, ILogger logger, Func<long> revision)
+    {
+        _prefix = prefix;
+        _logger = logger;
+        _revision = revision;
+        EtcdConfigurationMetrics.Track(Status, prefix);
+    }
+
+    public ProviderStatus Status { get; } = new();
+
+    public KeyValuePair<string, object?> PrefixTag => EtcdConfigurationMetrics.Prefix(_prefix);
+
+    /// <summary>A load of the snapshot failed (the first or a later <see cref="EtcdConfigurationProvider.Load"/>).</summary>
+    public void LoadFailed(EtcdException failure)
+    {
+        EtcdConfigurationMetrics.CountLoad(_prefix, "failure");
+        Status.Failed(failure.Message, connectionLost: false);
+    }
+
+    /// <summary>What the provider serves after a failed load, for the log.</summary>
+    public string DescribeServedData(string? cacheFile) =>
+        Status.State == EtcdConfigurationState.Stale ? $"the values cached in '{cacheFile}'"
+        : _revision() == 0 ? "no values from etcd"
+        : "the last values loaded";
+
+    /// <summary>The data came from the cache file because etcd could not be reached at startup.</summary>
+    public void CacheRestored(CacheDocument document, string path, int keyCount)
+    {
+        Status.Restored(document.Revision, document.WrittenAt, keyCount);
+        EtcdConfigurationMetrics.CountLoad(_prefix, "cache");
+        _logger.LogWarning(
+            "Starting the configuration of '{Prefix}' from the cache file '{Path}' ({Count} keys, revision {Revision}, written at {WrittenAt:O}); it is stale until etcd answers.",
+            _prefix,
+            path,
+            document.Pairs.Length,
+            document.Revision,
+            document.WrittenAt);
+    }
+
+    public void SnapshotApplied(long revision, int keyCount, ApplyResult result, List<(string Key, FormatException Failure)> skipped, long started)
+    {
+        EtcdConfigurationMetrics.LoadDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, PrefixTag);
+        EtcdConfigurationMetrics.CountLoad(_prefix, "success");
+        if (skipped.Count > 0)
+        {
+            EtcdConfigurationMetrics.SkippedKeys.Add(skipped.Count, PrefixTag);
+        }
+
+        var before = Status.Loaded(revision, keyCount, result.Changed, skipped.Select(s => s.Key));
+
+        // A reload is signalled for every change; the first load's signal reaches nobody, so it is not counted.
+        if (result.Changed && before != EtcdConfigurationState.Loading)
+        {
+            EtcdConfigurationMetrics.Reloads.Add(1, PrefixTag);
+        }
+
+        if (before is EtcdConfigurationState.Reconnecting or EtcdConfigurationState.Stale or EtcdConfigurationState.Failed)
+        {
+            _logger.LogInformation("The configuration of '{Prefix}' is live again at revision {Revision} (it was {State}).", _prefix, revision, before);
+        }
+    }
+
+    public void BatchApplied(IReadOnlyList<WatchResponse> responses, int keyCount, DecodedBatch batch, ApplyResult result)
+    {
+        var revision = _revision();
+        var before = Status.Applied(revision, keyCount, result.Changed, batch.WatchCreated, batch.Outcomes());
+        if (batch.WatchCreated && before == EtcdConfigurationState.Reconnecting)
+        {
+            _logger.LogInformation("The etcd watch on '{Prefix}' works again; the configuration is live at revision {Revision}.", _prefix, revision);
+        }
+
+        if (batch.Skipped.Count > 0)
+        {
+            EtcdConfigurationMetrics.SkippedKeys.Add(batch.Skipped.Count, PrefixTag);
+        }
+
+        if (result.Changed)
+        {
+            EtcdConfigurationMetrics.Reloads.Add(1, PrefixTag);
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.LogDebug(
+                "Applied a watch batch of {Responses} response(s) to '{Prefix}' up to revision {Revision}: {Changes} key change(s), {Skipped} skipped, data {Outcome}.",
+                responses.Count,
+                _prefix,
+                revision,
+                batch.Changes.Count,
+                batch.Skipped.Count,
+                result.Changed ? "changed" : "unchanged");
+        }
+    }
+
+    public void BatchDone(long started) =>
+        EtcdConfigurationMetrics.ApplyDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, PrefixTag);
+
+    /// <summary>The background load or watch failed and is retried (never called for a compaction).</summary>
+    public void SyncFailed(Exception failure, bool duringSnapshot)
+    {
+        EtcdConfigurationMetrics.WatchReconnects.Add(1, PrefixTag);
+        if (duringSnapshot)
+        {
+            EtcdConfigurationMetrics.CountLoad(_prefix, "failure");
+        }
+
+        LogIfReconnecting(Status.Failed(failure.Message, connectionLost: true));
+    }
+
+    /// <summary>Logs the loss of etcd once, when the state was live before.</summary>
+    public void LogIfReconnecting(EtcdConfigurationState before)
+    {
+        if (before == EtcdConfigurationState.Live)
+        {
+            _logger.LogWarning(
+                "Lost the connection to etcd for '{Prefix}'; serving revision {Revision} until it is back.",
+                _prefix,
+                _revision());
+        }
+    }
+
+    /// <summary>Stops reporting to the metrics.</summary>
+    public void Dispose() => EtcdConfigurationMetrics.Untrack(Status);
+}
