@@ -55,8 +55,8 @@ public sealed class Mutex
     /// A transaction condition that holds while this contender holds the lock (Go's <c>IsOwner</c>): add it to a
     /// write's <c>If</c> so that a write after losing the lock fails instead of racing the next holder.
     /// </summary>
-    /// <returns>The condition.</returns>
-    public Compare IsOwner() => Compare.CreateRevision(Key, CompareResult.Equal, _revision);
+    /// <returns>The condition; one that never holds while this contender has no key (as Go's, on key 0x00).</returns>
+    public Compare IsOwner() => Compare.CreateRevision(Key.Length == 0 ? "\0" : Key, CompareResult.Equal, _revision);
 
     /// <summary>Waits until the lock is held (Go's <c>Lock</c>); holding it already returns at once.</summary>
     /// <param name="cancellationToken">Gives up waiting; this contender's key is then removed.</param>
