@@ -126,19 +126,34 @@ internal sealed class KeyPrefix
         return UnsafeByteOperations.UnsafeWrap(bytes);
     }
 
+    /// <summary>
+    /// etcd refuses an empty key, but inside a namespace it would become the prefix itself and be accepted; refuse it
+    /// here as etcd (and Go's namespace package) would.
+    /// </summary>
+    private void RequireKey(ByteString key)
+    {
+        if (key.IsEmpty)
+        {
+            throw new ArgumentException($"A key in namespace {Text} must not be empty; to read or delete the whole namespace, use Prefix or FromKey with an empty key.", nameof(key));
+        }
+    }
+
     private void AddInPlace(Wire.RequestOp request)
     {
         switch (request.RequestCase)
         {
             case Wire.RequestOp.RequestOneofCase.RequestRange:
                 var range = request.RequestRange;
+                RequireKey(range.Key);
                 (range.Key, range.RangeEnd) = Add(range.Key, range.RangeEnd);
                 break;
             case Wire.RequestOp.RequestOneofCase.RequestPut:
+                RequireKey(request.RequestPut.Key);
                 request.RequestPut.Key = Add(request.RequestPut.Key);
                 break;
             case Wire.RequestOp.RequestOneofCase.RequestDeleteRange:
                 var delete = request.RequestDeleteRange;
+                RequireKey(delete.Key);
                 (delete.Key, delete.RangeEnd) = Add(delete.Key, delete.RangeEnd);
                 break;
             case Wire.RequestOp.RequestOneofCase.RequestTxn:

@@ -142,6 +142,19 @@ public sealed class NamespaceTests(SingleMemberFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_empty_key_is_refused_as_etcd_would_although_it_would_name_the_prefix()
+    {
+        var (root, tenant) = await NewNamespaceAsync();
+
+        var put = await Assert.ThrowsAsync<ArgumentException>(() => tenant.KV.PutAsync(string.Empty, "x"));
+        await Assert.ThrowsAsync<ArgumentException>(() => tenant.KV.GetAsync(string.Empty));
+        await Assert.ThrowsAsync<ArgumentException>(() => tenant.KV.Txn().Then(Op.Delete(string.Empty)).CommitAsync());
+
+        Assert.Contains(root, put.Message, StringComparison.Ordinal);
+        Assert.Null(await fixture.Cluster.GetAsync(root));
+    }
+
+    [Fact]
     public void An_empty_namespace_is_refused()
     {
         Assert.Throws<ArgumentException>(() => fixture.Client.WithNamespace(string.Empty));
