@@ -108,7 +108,7 @@ public sealed class Session : IAsyncDisposable
     /// once: locks are released and candidacies withdrawn. A lease already gone is not an error.
     /// </summary>
     /// <param name="cancellationToken">Cancels the revoke; the lease then expires after its TTL.</param>
-    /// <returns>A task that completes when the lease is revoked.</returns>
+    /// <returns>A task that completes when the lease is revoked, or has expired because no member answered within its TTL.</returns>
     /// <exception cref="EtcdException">The revoke failed (the lease expires after its TTL anyway).</exception>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
@@ -128,6 +128,11 @@ public sealed class Session : IAsyncDisposable
         catch (EtcdLeaseNotFoundException)
         {
             // Someone else revoked it or it expired: the outcome the caller asked for.
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A whole TTL has passed since the keep-alive stopped, so etcd has expired the lease by now: the
+            // outcome the caller asked for, although no member answered the revoke.
         }
     }
 
@@ -157,6 +162,7 @@ public sealed class Session : IAsyncDisposable
         var keepAlive = KeepAliveAsync(running.Token);
         var first = await Task.WhenAny(expiry, keepAlive).ConfigureAwait(false);
         await running.CancelAsync().ConfigureAwait(false);
+        // Only waits for both to stop; their outcomes are read below, where the loss is described.
         await Task.WhenAll(expiry, keepAlive).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         try
         {
