@@ -1,4 +1,5 @@
 using EtcdConfiguration.Client.Internal;
+using EtcdConfiguration.Client.Namespaces;
 
 namespace EtcdConfiguration.Client;
 
@@ -85,6 +86,20 @@ public sealed class EtcdClient : IDisposable, IAsyncDisposable
             await client.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A view of this client inside the key prefix <paramref name="prefix"/> (Go's <c>namespace.NewKV</c>,
+    /// <c>NewWatcher</c> and <c>NewLease</c>): its KV, Watch and Lease calls add the prefix to every key and range
+    /// they send and strip it from every key they return.
+    /// </summary>
+    /// <param name="prefix">The namespace, such as <c>/tenant-a/</c>.</param>
+    /// <returns>The view; it shares this client and needs no disposal.</returns>
+    /// <exception cref="ArgumentException"><paramref name="prefix"/> is empty.</exception>
+    public EtcdNamespace WithNamespace(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        return new EtcdNamespace(this, prefix);
     }
 
     /// <summary>Splits a comma-separated endpoint list, dropping blanks.</summary>

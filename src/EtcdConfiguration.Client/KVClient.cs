@@ -138,48 +138,54 @@ public sealed class KVClient
     ///     .CommitAsync();
     /// </code>
     /// </example>
-    public Txn Txn() => new(this);
+    public Txn Txn() => new(CommitAsync);
 
-    internal async Task<TxnResponse> CommitAsync(Op txn, CancellationToken cancellationToken)
+    internal async Task<TxnResponse> CommitAsync(Op txn, CancellationToken cancellationToken) =>
+        TxnResponse.From(await TxnAsync(txn, cancellationToken));
+
+    /// <summary>Runs a transaction and returns etcd's own response (the namespace view rewrites its keys).</summary>
+    internal Task<Wire.TxnResponse> TxnAsync(Op txn, CancellationToken cancellationToken)
     {
         var request = txn.TxnRequest;
-        var response = await _connection.UnaryAsync(
+        return _connection.UnaryAsync(
             "KV.Txn",
             (channel, options) => channel.KV.TxnAsync(request, options),
             idempotent: txn.IsReadOnly,
             cancellationToken,
             txn.LeaseId);
-        return TxnResponse.From(response);
     }
 
-    private async Task<GetResponse> GetAsync(Wire.RangeRequest request, CancellationToken cancellationToken)
-    {
-        var response = await _connection.UnaryAsync(
+    /// <summary>Reads a range and returns etcd's own response (the namespace view rewrites its keys).</summary>
+    internal Task<Wire.RangeResponse> RangeAsync(Wire.RangeRequest request, CancellationToken cancellationToken) =>
+        _connection.UnaryAsync(
             "KV.Range",
             (channel, options) => channel.KV.RangeAsync(request, options),
             idempotent: true,
             cancellationToken);
-        return GetResponse.From(response);
-    }
 
-    private async Task<PutResponse> PutAsync(Wire.PutRequest request, CancellationToken cancellationToken)
-    {
-        var response = await _connection.UnaryAsync(
+    /// <summary>Writes a key and returns etcd's own response (the namespace view rewrites its keys).</summary>
+    internal Task<Wire.PutResponse> PutWireAsync(Wire.PutRequest request, CancellationToken cancellationToken) =>
+        _connection.UnaryAsync(
             "KV.Put",
             (channel, options) => channel.KV.PutAsync(request, options),
             idempotent: false,
             cancellationToken,
             request.Lease);
-        return PutResponse.From(response);
-    }
 
-    private async Task<DeleteResponse> DeleteAsync(Wire.DeleteRangeRequest request, CancellationToken cancellationToken)
-    {
-        var response = await _connection.UnaryAsync(
+    /// <summary>Deletes a range and returns etcd's own response (the namespace view rewrites its keys).</summary>
+    internal Task<Wire.DeleteRangeResponse> DeleteRangeAsync(Wire.DeleteRangeRequest request, CancellationToken cancellationToken) =>
+        _connection.UnaryAsync(
             "KV.DeleteRange",
             (channel, options) => channel.KV.DeleteRangeAsync(request, options),
             idempotent: false,
             cancellationToken);
-        return DeleteResponse.From(response);
-    }
+
+    private async Task<GetResponse> GetAsync(Wire.RangeRequest request, CancellationToken cancellationToken) =>
+        GetResponse.From(await RangeAsync(request, cancellationToken));
+
+    private async Task<PutResponse> PutAsync(Wire.PutRequest request, CancellationToken cancellationToken) =>
+        PutResponse.From(await PutWireAsync(request, cancellationToken));
+
+    private async Task<DeleteResponse> DeleteAsync(Wire.DeleteRangeRequest request, CancellationToken cancellationToken) =>
+        DeleteResponse.From(await DeleteRangeAsync(request, cancellationToken));
 }

@@ -23,7 +23,10 @@ public sealed class Op
 {
     private readonly Wire.RequestOp _request;
 
-    private Op(Wire.RequestOp request, OpKind kind, bool isReadOnly, long leaseId,
+    /// <summary>The request as sent, for views that rewrite it (namespaces).</summary>
+    internal Wire.RequestOp Request => _request;
+
+    internal Op(Wire.RequestOp request, OpKind kind, bool isReadOnly, long leaseId,
         IReadOnlyList<Compare>? compares = null, IReadOnlyList<Op>? thenOps = null, IReadOnlyList<Op>? elseOps = null)
     {
         _request = request;

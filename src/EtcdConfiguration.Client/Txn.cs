@@ -22,7 +22,7 @@ namespace EtcdConfiguration.Client;
 /// </example>
 public sealed class Txn
 {
-    private readonly KVClient _kv;
+    private readonly Func<Op, CancellationToken, Task<TxnResponse>> _commit;
     private Compare[] _compares = [];
     private Op[] _then = [];
     private Op[] _else = [];
@@ -30,7 +30,8 @@ public sealed class Txn
     private bool _thenCalled;
     private bool _elseCalled;
 
-    internal Txn(KVClient kv) => _kv = kv;
+    /// <param name="commit">Runs the finished transaction: the client's, or a namespace view's that rewrites keys.</param>
+    internal Txn(Func<Op, CancellationToken, Task<TxnResponse>> commit) => _commit = commit;
 
     /// <summary>The conditions: the Then operations run when every one holds, the Else operations otherwise.</summary>
     /// <param name="compares">The conditions.</param>
@@ -92,5 +93,5 @@ public sealed class Txn
     /// <returns>Whether the conditions held, and the results of the operations that ran.</returns>
     /// <exception cref="EtcdException">etcd refused or failed the transaction (typed subclasses say why).</exception>
     public Task<TxnResponse> CommitAsync(CancellationToken cancellationToken = default) =>
-        _kv.CommitAsync(Op.Txn(_compares, _then, _else), cancellationToken);
+        _commit(Op.Txn(_compares, _then, _else), cancellationToken);
 }

@@ -112,7 +112,8 @@ public sealed class WatchClient
     /// <summary>Ends every watch and closes the stream (on client dispose).</summary>
     internal Task CloseAsync() => _multiplexer.CloseAsync();
 
-    private async IAsyncEnumerable<WatchResponse> ReadAsync(Wire.WatchCreateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Runs a watch built by the caller (the namespace view prefixes its keys first).</summary>
+    internal async IAsyncEnumerable<WatchResponse> ReadAsync(Wire.WatchCreateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var watcher = _multiplexer.Add(request);
         try

@@ -10,6 +10,14 @@ public sealed class WatchEvent
         PrevKv = KeyValue.FromOptional(wire.PrevKv);
     }
 
+    /// <summary>An event with rewritten keys (a namespace view strips its prefix).</summary>
+    internal WatchEvent(WatchEventType type, KeyValue kv, KeyValue? prevKv)
+    {
+        Type = type;
+        Kv = kv;
+        PrevKv = prevKv;
+    }
+
     /// <summary>Whether the key was put or deleted.</summary>
     public WatchEventType Type { get; }
 
