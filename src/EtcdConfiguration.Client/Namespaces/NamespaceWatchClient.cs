@@ -54,7 +54,7 @@ public sealed class NamespaceWatchClient
             }
 
             var events = response.Events.Select(e => new WatchEvent(e.Type, _prefix.Strip(e.Kv)!, _prefix.Strip(e.PrevKv))).ToArray();
-            yield return new WatchResponse(response.Header, events, response.CompactRevision, response.Created, response.Canceled, response.CancelReason);
+            yield return new WatchResponse(response.Header, events, response.Created);
         }
     }
 }
