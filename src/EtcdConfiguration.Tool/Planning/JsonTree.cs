@@ -19,7 +19,7 @@ internal sealed class JsonTree
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private readonly Node _root = new(string.Empty);
+    private readonly Node _root = new(string.Empty, null);
 
     /// <summary>Adds a pair at <paramref name="segments"/> below the root.</summary>
     /// <exception cref="InvalidOperationException">A section would have both a value and children (JSON has no such thing).</exception>
@@ -28,7 +28,7 @@ internal sealed class JsonTree
         var node = _root;
         foreach (var segment in segments)
         {
-            node = node.Child(segment, key);
+            node = node.Child(segment);
         }
 
         if (node.Children.Count > 0)
@@ -128,9 +128,12 @@ internal sealed class JsonTree
         return true;
     }
 
-    private sealed class Node(string name)
+    private sealed class Node(string name, string? path)
     {
         public string Name { get; } = name;
+
+        // The configuration key of this node, for messages; null for the root.
+        public string? Path { get; } = path;
 
         public bool HasValue { get; set; }
 
@@ -138,17 +141,18 @@ internal sealed class JsonTree
 
         public Dictionary<string, Node> Children { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-        public Node Child(string segment, string key)
+        public Node Child(string segment)
         {
             if (HasValue && Value is not null)
             {
-                throw new InvalidOperationException(Conflict(key));
+                throw new InvalidOperationException(Conflict(Path ?? string.Empty));
             }
 
             HasValue = false;
             if (!Children.TryGetValue(segment, out var child))
             {
-                Children.Add(segment, child = new Node(segment));
+                var path = Path is null ? segment : Path + ConfigurationPath.KeyDelimiter + segment;
+                Children.Add(segment, child = new Node(segment, path));
             }
 
             return child;
