@@ -93,6 +93,25 @@ public sealed class ReviewTests(EtcdFixture fixture) : IClassFixture<EtcdFixture
     }
 
     [Fact]
+    public async Task HistoryEndsWhenTheLatestWritesAreOutsideThePrefix()
+    {
+        var p = EtcdFixture.NewPrefix();
+        var created = (await fixture.Client.KV.PutAsync(p + "Banner", "one")).Header.Revision;
+        var removed = (await fixture.Client.KV.DeleteAsync(p + "Banner")).Header.Revision;
+        for (int i = 0; i < 5; i++)
+        {
+            await fixture.Client.KV.PutAsync(EtcdFixture.NewPrefix() + "Elsewhere", "not this prefix");
+        }
+
+        var run = await fixture.RunAsync(p, "history").WaitAsync(EtcdFixture.EtcdAnswers);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(
+            [$"rev {created} + Banner = \"one\"", $"rev {removed} - Banner (was \"one\")"],
+            run.Out.Trim().Split('\n')[1..]);
+    }
+
+    [Fact]
     public async Task HistoryListsEveryRevisionOfAKeyWithItsValue()
     {
         var p = EtcdFixture.NewPrefix();
