@@ -29,6 +29,19 @@ public sealed class ReviewTests(EtcdFixture fixture) : IClassFixture<EtcdFixture
     }
 
     [Fact]
+    public async Task DiffIsColouredOnATerminal()
+    {
+        var p = EtcdFixture.NewPrefix();
+        await fixture.Client.KV.PutAsync(p + "Gone", "x");
+        using var file = new TempFile(content: """{ "Added": "y" }""");
+
+        var run = await ToolRun.RunAsync(["--endpoints", fixture.Cluster.Endpoints, "--prefix", p, "diff", file.Path], color: true);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(["\u001b[32m+ Added = \"y\"\u001b[0m", "\u001b[31m- Gone (was \"x\")\u001b[0m"], run.Out.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task DiffOfAnImportedFileIsEmptyAndExitsZero()
     {
         var p = EtcdFixture.NewPrefix();

@@ -10,6 +10,7 @@ public sealed record ToolRun(int ExitCode, string Out, string Err)
         Func<Task>? beforeWrite = null,
         Func<string, string?>? environment = null,
         TextWriter? err = null,
+        bool color = false,
         CancellationToken cancellationToken = default)
     {
         var output = new StringWriter();
@@ -20,6 +21,7 @@ public sealed record ToolRun(int ExitCode, string Out, string Err)
             Err = TextWriter.Synchronized(error),
             Environment = environment ?? (_ => null),
             BeforeWrite = beforeWrite,
+            Color = color,
         };
         var code = await EtcdConfigCli.RunAsync(args, context, cancellationToken);
         return new ToolRun(code, output.ToString(), error.ToString() ?? string.Empty);
