@@ -50,7 +50,7 @@ public sealed class EtcdFixture : IAsyncLifetime
     /// provider of today makes of <c>{prefix}.overrides/</c> (until it reads overrides, issue 11 part 3, it serves them
     /// as ordinary keys; the tool never counts them as ordinary configuration).
     /// </summary>
-    public SortedDictionary<string, string?> AddEtcd(string prefix)
+    public SortedDictionary<string, string?> AddEtcd(string prefix, EtcdValueFormat format = EtcdValueFormat.Auto)
     {
         using var root = (ConfigurationRoot)new ConfigurationBuilder()
             .AddEtcd(source =>
@@ -58,6 +58,7 @@ public sealed class EtcdFixture : IAsyncLifetime
                 source.Endpoints = EtcdClient.SplitEndpoints(Cluster.Endpoints);
                 source.Prefix = prefix;
                 source.ReloadOnChange = false;
+                source.ValueFormat = format;
                 source.StartupTimeout = EtcdAnswers;
             })
             .Build();

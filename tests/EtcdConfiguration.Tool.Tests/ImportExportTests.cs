@@ -56,6 +56,39 @@ public sealed class ImportExportTests(EtcdFixture fixture) : IClassFixture<EtcdF
     }
 
     [Fact]
+    public async Task ASourceWithTheJsonValueFormatGetsEveryValueAsJsonAndRoundTrips()
+    {
+        var p = EtcdFixture.NewPrefix();
+        using var file = new TempFile(content: Settings);
+
+        var import = await fixture.RunAsync(p, "--value-format", "json", "import", file.Path);
+
+        Assert.True(import.ExitCode == 0, import.ToString());
+        Assert.Equal("\"25\"", (await fixture.Client.KV.GetAsync(p + "Checkout/MaxItems")).Kvs.Single().Value);
+        Assert.Equal(EtcdFixture.AddJsonFile(file.Path), fixture.AddEtcd(p, EtcdValueFormat.Json));
+        var export = await fixture.RunAsync(p, "--value-format", "json", "export", "--output", file.Sibling("out.json"));
+        Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.Equal(EtcdFixture.AddJsonFile(file.Path), EtcdFixture.AddJsonFile(file.Sibling("out.json")));
+    }
+
+    [Fact]
+    public async Task ASourceWithTheRawValueFormatKeepsJsonLookingTextAndRefusesNulls()
+    {
+        var p = EtcdFixture.NewPrefix();
+        using var file = new TempFile(content: """{ "Checkout": { "Filter": "{\"raw\": true}", "List": ["a", "b"] } }""");
+        using var nulls = new TempFile(content: """{ "Checkout": { "Nothing": null } }""");
+
+        var import = await fixture.RunAsync(p, "--value-format", "raw", "import", file.Path);
+        var refused = await fixture.RunAsync(p, "--value-format", "raw", "import", nulls.Path);
+
+        Assert.True(import.ExitCode == 0, import.ToString());
+        Assert.Equal("{\"raw\": true}", (await fixture.Client.KV.GetAsync(p + "Checkout/Filter")).Kvs.Single().Value);
+        Assert.Equal(EtcdFixture.AddJsonFile(file.Path), fixture.AddEtcd(p, EtcdValueFormat.Raw));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("'Checkout:Nothing'", refused.Err);
+    }
+
+    [Fact]
     public async Task TheDocumentLayoutPutsTheWholeFileInThePrefixKeyAndReadsTheSame()
     {
         var p = EtcdFixture.NewPrefix();

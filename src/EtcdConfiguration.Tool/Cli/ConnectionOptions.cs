@@ -55,6 +55,13 @@ internal sealed class ConnectionOptions
         Recursive = true,
     };
 
+    public Option<EtcdValueFormat> ValueFormat { get; } = new("--value-format")
+    {
+        Description = "How the app's source reads values (its ValueFormat): Auto (default), Json or Raw.",
+        DefaultValueFactory = _ => EtcdValueFormat.Auto,
+        Recursive = true,
+    };
+
     public Option<bool> Json { get; } = new("--json")
     {
         Description = "Machine-readable JSON output.",
@@ -69,8 +76,12 @@ internal sealed class ConnectionOptions
         root.Add(CaCert);
         root.Add(Cert);
         root.Add(Key);
+        root.Add(ValueFormat);
         root.Add(Json);
     }
+
+    /// <summary>The value format of the app's source, which decides how values map and how they are written.</summary>
+    public EtcdValueFormat Format(ParseResult parse) => parse.GetValue(ValueFormat);
 
     /// <summary>The prefix, which every command needs.</summary>
     public string GetPrefix(ParseResult parse) =>

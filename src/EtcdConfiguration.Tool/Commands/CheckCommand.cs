@@ -16,7 +16,7 @@ internal static class CheckCommand
         CommandRunner.SetAction(command, common, context, async (parse, client, prefix, cancellationToken) =>
         {
             var listing = await PrefixListing.ReadAsync(client, prefix, 0, cancellationToken);
-            var view = listing.View();
+            var view = listing.View(common.Format(parse));
             if (parse.GetValue(common.Json))
             {
                 new ChangePrinter(context).WriteJson(new

@@ -22,7 +22,7 @@ internal static class DeleteCommand
         CommandRunner.SetAction(command, common, context, async (parse, client, prefix, cancellationToken) =>
         {
             var name = parse.GetRequiredValue(key);
-            var writer = new EtcdConfigurationWriter(client, prefix);
+            var writer = new EtcdConfigurationWriter(client, prefix) { ValueFormat = common.Format(parse) };
             var isOverride = parse.GetValue(overrideOnly);
             var etcdKey = SetCommand.Resolve(() => isOverride ? writer.GetOverrideKey(name) : writer.GetEtcdKey(name));
             var existed = isOverride
@@ -31,7 +31,7 @@ internal static class DeleteCommand
             string? stillThere = null;
             if (!isOverride)
             {
-                var view = (await PrefixListing.ReadAsync(client, prefix, 0, cancellationToken)).View();
+                var view = (await PrefixListing.ReadAsync(client, prefix, 0, cancellationToken)).View(common.Format(parse));
                 stillThere = view.Values.ContainsKey(name) ? name : null;
             }
 

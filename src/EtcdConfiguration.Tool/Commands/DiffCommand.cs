@@ -36,13 +36,13 @@ internal static class DiffCommand
             if (path is not null)
             {
                 var settings = SettingsFile.Read(path);
-                before = (await PrefixListing.ReadAsync(client, prefix, toRevision, cancellationToken)).View().Values;
+                before = (await PrefixListing.ReadAsync(client, prefix, toRevision, cancellationToken)).View(common.Format(parse)).Values;
                 after = settings.Values;
             }
             else
             {
-                before = (await PrefixListing.ReadAsync(client, prefix, fromRevision, cancellationToken)).View().Values;
-                after = (await PrefixListing.ReadAsync(client, prefix, toRevision, cancellationToken)).View().Values;
+                before = (await PrefixListing.ReadAsync(client, prefix, fromRevision, cancellationToken)).View(common.Format(parse)).Values;
+                after = (await PrefixListing.ReadAsync(client, prefix, toRevision, cancellationToken)).View(common.Format(parse)).Values;
             }
 
             var changes = ConfigurationDiff.Compare(before, after);

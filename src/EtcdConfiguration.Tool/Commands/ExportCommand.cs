@@ -23,7 +23,7 @@ internal static class ExportCommand
         CommandRunner.SetAction(command, common, context, async (parse, client, prefix, cancellationToken) =>
         {
             var listing = await PrefixListing.ReadAsync(client, prefix, parse.GetValue(revision), cancellationToken);
-            var view = listing.View();
+            var view = listing.View(common.Format(parse));
             string document;
             try
             {

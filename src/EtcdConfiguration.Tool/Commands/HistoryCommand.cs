@@ -32,7 +32,7 @@ internal static class HistoryCommand
             var json = parse.GetValue(common.Json);
             var present = await PrefixListing.ReadAsync(client, prefix, 0, cancellationToken);
             var entries = new List<(long Revision, ConfigurationChange Change, bool IsOverride)>();
-            var (start, compacted) = await ReplayAsync(client, present, (revision, change, isOverride) =>
+            var (start, compacted) = await ReplayAsync(client, present, common.Format(parse), (revision, change, isOverride) =>
             {
                 if (filter is null
                     || string.Equals(change.Key, filter, StringComparison.OrdinalIgnoreCase)
@@ -79,6 +79,7 @@ internal static class HistoryCommand
     private static async Task<(long Start, bool Compacted)> ReplayAsync(
         EtcdClient client,
         PrefixListing present,
+        EtcdValueFormat format,
         Action<long, ConfigurationChange, bool> onChange,
         CancellationToken cancellationToken)
     {
@@ -86,7 +87,7 @@ internal static class HistoryCommand
         long start = 1;
         long oldestKept = 1;
         bool compacted = false;
-        var state = new PrefixState(present.Prefix, []);
+        var state = new PrefixState(present.Prefix, [], format);
         while (true)
         {
             using var replay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -130,8 +131,8 @@ internal static class HistoryCommand
                 oldestKept = ex.CompactRevision;
                 compacted = true;
                 var oldest = await PrefixListing.ReadAsync(client, present.Prefix, oldestKept, cancellationToken);
-                state = new PrefixState(present.Prefix, oldest.KeyValues);
-                foreach (var (change, isOverride) in WatchCommand.Changes(new PrefixState(present.Prefix, []).View, state.View))
+                state = new PrefixState(present.Prefix, oldest.KeyValues, format);
+                foreach (var (change, isOverride) in WatchCommand.Changes(new PrefixState(present.Prefix, [], format).View, state.View))
                 {
                     onChange(oldestKept, change, isOverride);
                 }

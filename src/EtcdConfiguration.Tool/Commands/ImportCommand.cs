@@ -35,16 +35,16 @@ internal static class ImportCommand
             var settings = SettingsFile.Read(parse.GetRequiredValue(file));
             var current = await PrefixListing.ReadAsync(client, prefix, 0, cancellationToken);
             var chosen = parse.GetValue(layout);
-            var plan = ImportPlanner.Plan(settings, current, chosen, parse.GetValue(prune));
+            var plan = ImportPlanner.Plan(settings, current, chosen, parse.GetValue(prune), common.Format(parse));
             if (parse.GetValue(atomic) && plan.Write.TransactionCount > 1)
             {
                 await context.Err.WriteLineAsync($"etcd-config: the keys layout needs {plan.Write.TransactionCount} transactions; --atomic writes the document layout instead.");
                 chosen = ImportLayout.Document;
-                plan = ImportPlanner.Plan(settings, current, chosen, parse.GetValue(prune));
+                plan = ImportPlanner.Plan(settings, current, chosen, parse.GetValue(prune), common.Format(parse));
             }
 
             var printer = new ChangePrinter(context);
-            var changes = ConfigurationDiff.Compare(current.View().Values, plan.After.Values);
+            var changes = ConfigurationDiff.Compare(current.View(common.Format(parse)).Values, plan.After.Values);
             var json = parse.GetValue(common.Json);
             if (parse.GetValue(dryRun))
             {

@@ -36,7 +36,7 @@ internal static class RollbackCommand
 
             var target = await PrefixListing.ReadAsync(client, prefix, revision, cancellationToken);
             var plan = Plan(current, target);
-            var changes = ConfigurationDiff.Compare(current.View().Values, target.View().Values);
+            var changes = ConfigurationDiff.Compare(current.View(common.Format(parse)).Values, target.View(common.Format(parse)).Values);
             var printer = new ChangePrinter(context);
             var json = parse.GetValue(common.Json);
             long now = current.Revision;

@@ -28,11 +28,12 @@ internal static class SetCommand
         {
             var name = parse.GetRequiredValue(key);
             var text = parse.GetRequiredValue(value);
-            var writer = new EtcdConfigurationWriter(client, prefix);
+            var format = common.Format(parse);
+            var writer = new EtcdConfigurationWriter(client, prefix) { ValueFormat = format };
             var etcdKey = Resolve(() => parse.GetValue(ttl) is null ? writer.GetEtcdKey(name) : writer.GetOverrideKey(name));
 
             // Refuse what the provider would skip rather than store it.
-            var probe = ConfigurationView.Create([(Encoding.UTF8.GetBytes(etcdKey).AsMemory(), Encoding.UTF8.GetBytes(text).AsMemory())], prefix, EtcdValueFormat.Auto);
+            var probe = ConfigurationView.Create([(Encoding.UTF8.GetBytes(etcdKey).AsMemory(), Encoding.UTF8.GetBytes(text).AsMemory())], prefix, format);
             if (probe.Skipped.Count > 0)
             {
                 throw new ToolException($"Refused: the provider would skip the value of '{name}': {probe.Skipped[0].Reason}");

@@ -24,7 +24,7 @@ internal static class WatchCommand
             var limit = parse.GetValue(count);
             var json = parse.GetValue(common.Json);
             var listing = await PrefixListing.ReadAsync(client, prefix, 0, cancellationToken);
-            var state = new PrefixState(prefix, listing.KeyValues);
+            var state = new PrefixState(prefix, listing.KeyValues, common.Format(parse));
             var printer = new ChangePrinter(context);
             var mapper = new KeyMapper(prefix);
             await context.Err.WriteLineAsync($"Watching '{state.Prefix}' from revision {listing.Revision + 1} (Ctrl+C to stop).");

@@ -10,8 +10,11 @@ internal sealed class PrefixState
 {
     private readonly Dictionary<string, (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value, long ModRevision)> _keys = new(StringComparer.Ordinal);
 
-    public PrefixState(string prefix, IEnumerable<KeyValue> keyValues)
+    private readonly EtcdValueFormat _format;
+
+    public PrefixState(string prefix, IEnumerable<KeyValue> keyValues, EtcdValueFormat format)
     {
+        _format = format;
         Prefix = new KeyMapper(prefix).Prefix;
         foreach (var kv in keyValues)
         {
@@ -68,5 +71,5 @@ internal sealed class PrefixState
     }
 
     private ConfigurationView Map() =>
-        ConfigurationView.Create(_keys.Values.Select(v => (v.Key, v.Value)), Prefix, EtcdValueFormat.Auto);
+        ConfigurationView.Create(_keys.Values.Select(v => (v.Key, v.Value)), Prefix, _format);
 }

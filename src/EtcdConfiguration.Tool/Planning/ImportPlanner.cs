@@ -22,12 +22,12 @@ internal static class ImportPlanner
 {
     /// <summary>The plan, or a refusal naming a key that would not read back as the file has it.</summary>
     /// <exception cref="ToolException">The file cannot be written so that it reads back unchanged.</exception>
-    public static ImportPlan Plan(SettingsFile file, PrefixListing current, ImportLayout layout, bool prune)
+    public static ImportPlan Plan(SettingsFile file, PrefixListing current, ImportLayout layout, bool prune, EtcdValueFormat format)
     {
         var mapper = new KeyMapper(current.Prefix);
         var desired = layout == ImportLayout.Document
             ? new Dictionary<string, string>(StringComparer.Ordinal) { [mapper.Prefix] = DocumentText(file) }
-            : KeyLayout(file, mapper);
+            : KeyLayout(file, mapper, format);
 
         var existing = new Dictionary<string, KeyValue>(StringComparer.Ordinal);
         foreach (var kv in current.KeyValues)
@@ -72,20 +72,26 @@ internal static class ImportPlanner
         }
 
         var write = new WritePlan(current.Revision, writes, ranges);
-        var after = Verify(file, current, write, deleted, prune);
+        var after = Verify(file, current, write, deleted, prune, format);
         return new ImportPlan(write, unchanged, deleted.Count, after);
     }
 
-    private static Dictionary<string, string> KeyLayout(SettingsFile file, KeyMapper mapper)
+    private static Dictionary<string, string> KeyLayout(SettingsFile file, KeyMapper mapper, EtcdValueFormat format)
     {
         var desired = new Dictionary<string, string>(StringComparer.Ordinal);
         var blobs = new Dictionary<string, JsonTree>(StringComparer.Ordinal);
         foreach (var (key, value) in file.Values.OrderBy(v => v.Key, StringComparer.OrdinalIgnoreCase))
         {
-            if (value is not null && !ReadsAsJson(value) && KeyMapper.TryGetRelativeEtcdPath(key, out var path))
+            if (KeyMapper.TryGetRelativeEtcdPath(key, out var path) && Encode(format, value) is { } encoded)
             {
-                desired[mapper.Prefix + path] = value;
+                desired[mapper.Prefix + path] = encoded;
                 continue;
+            }
+
+            if (format == EtcdValueFormat.Raw)
+            {
+                throw new ToolException($"Import refused, nothing written: the configuration key '{key}' cannot be stored for a source with the Raw value format: "
+                    + (value is null ? "its value is null, which Raw cannot express." : "it has no etcd key of its own (an empty section or a '/' inside a section)."));
             }
 
             var segments = key.Split(ConfigurationPath.KeyDelimiter[0]);
@@ -119,6 +125,15 @@ internal static class ImportPlanner
         return desired;
     }
 
+    // The text of a value at its own etcd key that the provider reads back unchanged, or null when there is none
+    // (then the value goes into a JSON object at a section above it).
+    private static string? Encode(EtcdValueFormat format, string? value) => format switch
+    {
+        EtcdValueFormat.Json => System.Text.Json.JsonSerializer.Serialize(value, ChangePrinter.JsonOptions),
+        EtcdValueFormat.Raw => value,
+        _ => value is not null && !ReadsAsJson(value) ? value : null,
+    };
+
     // What the provider's Auto format parses as JSON: first non-blank character, after a byte-order mark, { or [.
     private static bool ReadsAsJson(string value)
     {
@@ -131,7 +146,7 @@ internal static class ImportPlanner
             ? file.Text
             : JsonTree.From(file.Values).ToJson();
 
-    private static ConfigurationView Verify(SettingsFile file, PrefixListing current, WritePlan plan, List<KeyValue> deleted, bool prune)
+    private static ConfigurationView Verify(SettingsFile file, PrefixListing current, WritePlan plan, List<KeyValue> deleted, bool prune, EtcdValueFormat format)
     {
         var state = new Dictionary<string, (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Value)>(StringComparer.Ordinal);
         foreach (var kv in current.KeyValues)
@@ -153,7 +168,7 @@ internal static class ImportPlanner
             }
         }
 
-        var view = ConfigurationView.Create(state.Values, current.Prefix, EtcdValueFormat.Auto);
+        var view = ConfigurationView.Create(state.Values, current.Prefix, format);
         foreach (var (key, value) in file.Values.OrderBy(v => v.Key, StringComparer.OrdinalIgnoreCase))
         {
             if (!view.Values.TryGetValue(key, out var read) || !string.Equals(read, value, StringComparison.Ordinal))
