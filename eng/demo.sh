@@ -7,8 +7,9 @@ root=$PWD
 
 bash eng/ensure-etcd.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 ETCDCTL_API=3
-echo "Building samples/WebApp..."
+echo "Building samples/WebApp and the etcd-config tool..."
 dotnet build samples/WebApp/WebApp.csproj -c Release -nologo -v q >/dev/null
+dotnet build src/EtcdConfiguration.Tool/EtcdConfiguration.Tool.csproj -c Release -nologo -v q >/dev/null
 
 free_port() {
   local port
@@ -48,11 +49,17 @@ etcdctl() { command etcdctl --endpoints "$endpoint" "$@"; }
 for _ in $(seq 100); do etcdctl endpoint health >/dev/null 2>&1 && break; sleep 0.1; done
 etcdctl endpoint health
 
-echo "Seeding /webapp/ keys..."
-etcdctl put /webapp/Checkout/Banner "Hello from etcd" >/dev/null
-etcdctl put /webapp/Checkout/MaxItems 25 >/dev/null
-etcdctl put /webapp/Checkout/Providers '["card", "paypal"]' >/dev/null
-etcdctl put /webapp/FeatureManagement/NewCheckout false >/dev/null
+# The tool that `dotnet tool install -g EtcdConfiguration.Tool` installs as etcd-config, run from the build.
+etcd_config() { dotnet "$root/src/EtcdConfiguration.Tool/bin/Release/net10.0/EtcdConfiguration.Tool.dll" --endpoints "$endpoint" --prefix /webapp/ "$@"; }
+
+echo "Seeding /webapp/ with etcd-config import..."
+cat >"$data/webapp.json" <<'JSON'
+{
+  "Checkout": { "Banner": "Hello from etcd", "MaxItems": 25, "Providers": [ "card", "paypal" ] },
+  "FeatureManagement": { "NewCheckout": false }
+}
+JSON
+etcd_config import "$data/webapp.json"
 etcdctl get /webapp/ --prefix
 
 echo "Starting samples/WebApp at http://127.0.0.1:$app_port ..."
@@ -86,5 +93,6 @@ echo "Health: $(http_get "$app_port" /health)"
 if [ "${1:-}" = "--keep" ]; then
   echo "etcd: $endpoint   app: http://127.0.0.1:$app_port   (Ctrl+C to stop)"
   echo "Try: ETCDCTL_API=3 etcdctl --endpoints $endpoint put /webapp/Checkout/Banner 'your text'"
+  echo " or: dotnet src/EtcdConfiguration.Tool/bin/Release/net10.0/EtcdConfiguration.Tool.dll --endpoints $endpoint --prefix /webapp/ watch"
   wait
 fi

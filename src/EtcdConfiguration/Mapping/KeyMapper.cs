@@ -12,7 +12,7 @@ namespace EtcdConfiguration.Mapping;
 /// <see cref="ConfigurationPath.KeyDelimiter"/>; a <c>:</c> inside a segment therefore delimits sections too.
 /// The prefix key itself (or the prefix followed only by slashes) maps to the root path <c>""</c>.
 /// </summary>
-internal sealed class KeyMapper
+internal sealed partial class KeyMapper
 {
     private const int StackBufferChars = 256;
 

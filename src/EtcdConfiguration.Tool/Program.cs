@@ -1,0 +1,3 @@
+using EtcdConfiguration.Tool.Cli;
+
+return await EtcdConfigCli.RunAsync(args, ToolContext.ForConsole());
