@@ -1,4 +1,5 @@
 using EtcdConfiguration.Client;
+using EtcdConfiguration.Mapping;
 
 namespace EtcdConfiguration;
 

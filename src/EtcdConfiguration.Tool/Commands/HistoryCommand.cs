@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EtcdConfiguration.Client;
+using EtcdConfiguration.Mapping;
 using EtcdConfiguration.Tool.Cli;
 using EtcdConfiguration.Tool.Etcd;
 using EtcdConfiguration.Tool.Planning;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using EtcdConfiguration.Mapping;
 using EtcdConfiguration.Tool.Cli;
 
 namespace EtcdConfiguration.Tool.Commands;

@@ -1,4 +1,5 @@
 using EtcdConfiguration.Client;
+using EtcdConfiguration.Mapping;
 using EtcdConfiguration.Tool.Cli;
 
 namespace EtcdConfiguration.Tool.Etcd;

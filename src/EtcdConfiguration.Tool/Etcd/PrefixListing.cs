@@ -1,4 +1,6 @@
 using EtcdConfiguration.Client;
+using EtcdConfiguration.Mapping;
+using EtcdConfiguration.Sync;
 using EtcdConfiguration.Tool.Cli;
 
 namespace EtcdConfiguration.Tool.Etcd;
@@ -6,8 +8,6 @@ namespace EtcdConfiguration.Tool.Etcd;
 /// <summary>Every key under a prefix at one revision, read in pages that all see that revision.</summary>
 internal sealed class PrefixListing
 {
-    private const int PageSize = 2000;
-
     private PrefixListing(string prefix, long revision, List<KeyValue> keyValues)
     {
         Prefix = prefix;
@@ -33,31 +33,12 @@ internal sealed class PrefixListing
     {
         var mapper = new KeyMapper(prefix);
         var keyValues = new List<KeyValue>();
-        ReadOnlyMemory<byte> from = mapper.PrefixBytes;
         try
         {
-            while (true)
-            {
-                var page = await client.KV.GetAsync(
-                    from,
-                    new GetOptions { RangeEndBytes = mapper.RangeEnd, Revision = revision, Limit = PageSize },
-                    cancellationToken);
-                if (revision == 0)
-                {
-                    revision = page.Header.Revision;
-                }
-
-                keyValues.AddRange(page.Kvs);
-                if (!page.More || page.Kvs.Count == 0)
-                {
-                    return new PrefixListing(mapper.Prefix, revision, keyValues);
-                }
-
-                var last = page.Kvs[^1].KeyBytes;
-                var next = new byte[last.Length + 1];
-                last.Span.CopyTo(next);
-                from = next;
-            }
+            // The provider's own consistent, paged read: what the tool lists is what AddEtcd loads.
+            var reader = new PrefixSnapshotReader(client, mapper.PrefixBytes, mapper.RangeEnd);
+            revision = await reader.ReadAsync(keyValues.AddRange, cancellationToken, revision);
+            return new PrefixListing(mapper.Prefix, revision, keyValues);
         }
         catch (EtcdCompactedException ex)
         {

@@ -1,3 +1,4 @@
+using EtcdConfiguration.Mapping;
 using EtcdConfiguration.Tool.Etcd;
 
 namespace EtcdConfiguration.Tool.Planning;

@@ -1,5 +1,6 @@
 using System.Text;
 using EtcdConfiguration.Client;
+using EtcdConfiguration.Mapping;
 using EtcdConfiguration.Tool.Cli;
 using EtcdConfiguration.Tool.Etcd;
 using Microsoft.Extensions.Configuration;

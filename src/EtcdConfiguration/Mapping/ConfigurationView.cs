@@ -1,7 +1,8 @@
 using System.Text;
 using EtcdConfiguration.Client;
+using EtcdConfiguration.Store;
 
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Mapping;
 
 /// <summary>
 /// What a provider would serve for a listing of the keys under a prefix, computed by the provider's own

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration;
+namespace EtcdConfiguration.Mapping;
 
 /// <summary>
 /// The reverse direction, configuration key to etcd key, and the reserved place of temporary overrides. A

@@ -26,12 +26,15 @@ internal sealed class PrefixSnapshotReader(EtcdClient client, ReadOnlyMemory<byt
     public const int MaxPageSize = 10_000;
 
     /// <summary>Reads the snapshot, handing each page's key-values to <paramref name="onPage"/>; returns its revision.</summary>
-    public async Task<long> ReadAsync(Action<IReadOnlyList<KeyValue>> onPage, CancellationToken cancellationToken)
+    /// <param name="onPage">Called with each page, in key order.</param>
+    /// <param name="cancellationToken">Ends the read.</param>
+    /// <param name="atRevision">The revision to read the prefix at; 0 for the current one.</param>
+    public async Task<long> ReadAsync(Action<IReadOnlyList<KeyValue>> onPage, CancellationToken cancellationToken, long atRevision = 0)
     {
         // A page that had to shrink sets the most any later page asks for.
         var requested = DefaultPageSize;
         var ceiling = MaxPageSize;
-        var (page, limit) = await FetchAsync(prefix, 0, requested, cancellationToken);
+        var (page, limit) = await FetchAsync(prefix, atRevision, requested, cancellationToken);
         var revision = page.Header.Revision;
         while (true)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using EtcdConfiguration.Mapping;
 
 namespace EtcdConfiguration.Tests.Mapping;
 
