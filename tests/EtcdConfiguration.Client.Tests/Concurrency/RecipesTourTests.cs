@@ -1,10 +1,10 @@
-using System.Text.RegularExpressions;
 using EtcdConfiguration.Client.Tests.KV;
+using EtcdConfiguration.Client.Tests.Tour;
 
 namespace EtcdConfiguration.Client.Tests.Concurrency;
 
 /// <summary>The RecipesTour sample runs against real etcd, and the README quotes it and the LeaderWorker sample exactly.</summary>
-public sealed partial class RecipesTourTests(SingleMemberFixture fixture) : IClassFixture<SingleMemberFixture>
+public sealed class RecipesTourTests(SingleMemberFixture fixture) : IClassFixture<SingleMemberFixture>
 {
     [Fact]
     public async Task The_recipes_tour_runs_against_real_etcd()
@@ -30,11 +30,8 @@ public sealed partial class RecipesTourTests(SingleMemberFixture fixture) : ICla
     [InlineData("samples/LeaderWorker/Worker.cs", new[] { "worker" })]
     public void The_README_quotes_every_snippet_verbatim(string sample, string[] names)
     {
-        var root = RepositoryRoot();
-        var code = File.ReadAllText(Path.Combine(root, sample));
-        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
-
-        var snippets = SnippetPattern().Matches(code).Select(m => (Name: m.Groups["name"].Value, Code: Dedent(m.Groups["code"].Value))).ToList();
+        var snippets = ReadmeSnippets.Read(sample);
+        var readme = ReadmeSnippets.Readme();
 
         Assert.Equal(names, snippets.Select(s => s.Name));
         foreach (var (name, snippet) in snippets)
@@ -42,37 +39,4 @@ public sealed partial class RecipesTourTests(SingleMemberFixture fixture) : ICla
             Assert.True(readme.Contains(snippet, StringComparison.Ordinal), $"README.md does not quote the '{name}' snippet of {sample} verbatim.");
         }
     }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EtcdConfiguration.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with EtcdConfiguration.sln) was not found above " + AppContext.BaseDirectory);
-    }
-
-    private static string Dedent(string code)
-    {
-        var lines = code.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
-        while (lines.Count > 0 && lines[0].Trim().Length == 0)
-        {
-            lines.RemoveAt(0);
-        }
-
-        while (lines.Count > 0 && lines[^1].Trim().Length == 0)
-        {
-            lines.RemoveAt(lines.Count - 1);
-        }
-
-        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
-    }
-
-    [GeneratedRegex(@"// snippet: (?<name>\w+)\n(?<code>.*?)\n\s*// end snippet", RegexOptions.Singleline)]
-    private static partial Regex SnippetPattern();
 }

@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using ClientTour;
 using EtcdConfiguration.Testing;
 
 namespace EtcdConfiguration.Client.Tests.Tour;
 
 /// <summary>The ClientTour sample runs against real etcd, and the README's client guide quotes it exactly.</summary>
-public sealed partial class ClientTourTests
+public sealed class ClientTourTests
 {
     [Fact]
     public async Task The_tour_walks_every_section_of_the_tutorial_against_real_etcd()
@@ -49,11 +48,8 @@ public sealed partial class ClientTourTests
     [Fact]
     public void The_README_client_guide_quotes_every_snippet_of_the_tour_verbatim()
     {
-        var root = RepositoryRoot();
-        var tour = File.ReadAllText(Path.Combine(root, "samples", "ClientTour", "Tour.cs"));
-        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
-
-        var snippets = SnippetPattern().Matches(tour).Select(m => (Name: m.Groups["name"].Value, Code: Dedent(m.Groups["code"].Value))).ToList();
+        var snippets = ReadmeSnippets.Read("samples/ClientTour/Tour.cs");
+        var readme = ReadmeSnippets.Readme();
 
         Assert.Equal(["connect", "put", "get", "lease", "op", "txn", "watch"], snippets.Select(s => s.Name));
         foreach (var (name, code) in snippets)
@@ -61,37 +57,4 @@ public sealed partial class ClientTourTests
             Assert.True(readme.Contains(code, StringComparison.Ordinal), $"README.md does not quote the '{name}' snippet of samples/ClientTour/Tour.cs verbatim.");
         }
     }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EtcdConfiguration.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with EtcdConfiguration.sln) was not found above " + AppContext.BaseDirectory);
-    }
-
-    private static string Dedent(string code)
-    {
-        var lines = code.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
-        while (lines.Count > 0 && lines[0].Trim().Length == 0)
-        {
-            lines.RemoveAt(0);
-        }
-
-        while (lines.Count > 0 && lines[^1].Trim().Length == 0)
-        {
-            lines.RemoveAt(lines.Count - 1);
-        }
-
-        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
-    }
-
-    [GeneratedRegex(@"// snippet: (?<name>\w+)\n(?<code>.*?)\n\s*// end snippet", RegexOptions.Singleline)]
-    private static partial Regex SnippetPattern();
 }
