@@ -14,29 +14,31 @@ public sealed class EtcdCluster : IAsyncDisposable
     private const int StartAttempts = 3;
     private readonly EtcdClusterOptions _options;
     private readonly string _directory;
-    private readonly int[] _ports;
+    private readonly List<int> _ports;
+    private readonly string _token;
+    private readonly Lock _membersLock = new();
+    private volatile EtcdMember[] _members;
     private string? _rootPassword;
     private int _disposed;
 
-    private EtcdCluster(EtcdClusterOptions options, string directory, int[] ports, IReadOnlyList<EtcdMember> members, EtcdCertificates? certificates)
+    private EtcdCluster(EtcdClusterOptions options, string directory, int[] ports, string token, IReadOnlyList<EtcdMember> members, EtcdCertificates? certificates)
     {
         _options = options;
         _directory = directory;
-        _ports = ports;
-        Members = members;
+        _ports = [.. ports];
+        _token = token;
+        _members = [.. members];
         Certificates = certificates;
-        ClientUrls = members.Select(m => m.ClientUrl).ToArray();
-        Endpoints = string.Join(',', ClientUrls);
     }
 
-    /// <summary>The members, in start order (named m0, m1, ...).</summary>
-    public IReadOnlyList<EtcdMember> Members { get; }
+    /// <summary>The members, in start order (named m0, m1, ...), including those that joined later.</summary>
+    public IReadOnlyList<EtcdMember> Members => _members;
 
     /// <summary>Every member's client URL, e.g. <c>http://127.0.0.1:41234</c> (https with TLS).</summary>
-    public IReadOnlyList<string> ClientUrls { get; }
+    public IReadOnlyList<string> ClientUrls => _members.Select(m => m.ClientUrl).ToArray();
 
     /// <summary><see cref="ClientUrls"/> joined with commas.</summary>
-    public string Endpoints { get; }
+    public string Endpoints => string.Join(',', ClientUrls);
 
     /// <summary>The generated certificates when the cluster serves TLS, otherwise null.</summary>
     public EtcdCertificates? Certificates { get; }
@@ -225,6 +227,45 @@ public sealed class EtcdCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a member that joins this running cluster: reserves its ports, lets <paramref name="register"/> tell
+    /// the cluster its peer URL (the client under test's <c>MemberAdd</c>, as a voter or a learner), then starts
+    /// etcd with <c>--initial-cluster-state existing</c> and waits until it is healthy. It is named after the
+    /// last member (m3 after m0..m2), is appended to <see cref="Members"/> and is killed on dispose.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The member exited during start (with its log).</exception>
+    /// <exception cref="TimeoutException">It was not healthy within <see cref="EtcdClusterOptions.StartTimeout"/>.</exception>
+    public async Task<EtcdMember> JoinMemberAsync(Func<string, Task> register, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(register);
+        var ports = FreePorts.Take(3);
+        lock (_membersLock)
+        {
+            _ports.AddRange(ports);
+        }
+
+        var name = $"m{_members.Length}";
+        var peerUrl = $"http://127.0.0.1:{ports[1]}";
+        await register(peerUrl);
+
+        // The new member must be told every member the cluster knows, itself included (etcd has no name for it yet).
+        using var list = JsonDocument.Parse(await EtcdctlAsync("member", "list", "-w", "json"));
+        var initialCluster = string.Join(',', list.RootElement.GetProperty("members").EnumerateArray().SelectMany(m =>
+        {
+            var known = m.TryGetProperty("name", out var n) ? n.GetString() : null;
+            return m.GetProperty("peerURLs").EnumerateArray().Select(url => $"{(string.IsNullOrEmpty(known) ? name : known)}={url.GetString()}");
+        }));
+        var member = CreateMember(_options, Certificates, Path.Combine(_directory, name), name, ports, initialCluster, "existing", _token);
+        lock (_membersLock)
+        {
+            _members = [.. _members, member];
+        }
+
+        await member.StartProcessAsync();
+        await member.WaitHealthyAsync(DateTime.UtcNow + _options.StartTimeout, cancellationToken);
+        return member;
+    }
+
     /// <summary>Kills every member with SIGKILL, waits for them to exit and deletes their data and the certificates.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -239,7 +280,10 @@ public sealed class EtcdCluster : IAsyncDisposable
         }
         finally
         {
-            FreePorts.Release(_ports);
+            lock (_membersLock)
+            {
+                FreePorts.Release(_ports);
+            }
             Certificates?.Dispose();
             ScratchDirectory.Delete(_directory);
         }
@@ -254,54 +298,13 @@ public sealed class EtcdCluster : IAsyncDisposable
             var certificates = !options.UsesTls ? null
                 : options.TlsWithWrongServerName ? EtcdCertificates.CreateWithWrongServerName(Path.Combine(directory, "certs"))
                 : EtcdCertificates.Create(Path.Combine(directory, "certs"));
-            var clientScheme = certificates is null ? "http" : "https";
             ports = FreePorts.Take(options.Members * 3);
             var names = Enumerable.Range(0, options.Members).Select(i => $"m{i}").ToArray();
-            var peerUrls = names.Select((_, i) => $"http://127.0.0.1:{ports[(i * 3) + 1]}").ToArray();
-            var initialCluster = string.Join(',', names.Select((name, i) => $"{name}={peerUrls[i]}"));
+            var initialCluster = string.Join(',', names.Select((name, i) => $"{name}=http://127.0.0.1:{ports[(i * 3) + 1]}"));
             var token = $"etcd-testing-{Guid.NewGuid():N}";
-
-            var members = new List<EtcdMember>(options.Members);
-            for (var i = 0; i < options.Members; i++)
-            {
-                var clientUrl = $"{clientScheme}://127.0.0.1:{ports[i * 3]}";
-                var metricsUrl = $"http://127.0.0.1:{ports[(i * 3) + 2]}";
-                var dataDirectory = Path.Combine(directory, names[i]);
-                List<string> arguments =
-                [
-                    "--name", names[i],
-                    "--data-dir", dataDirectory,
-                    "--listen-client-urls", clientUrl,
-                    "--advertise-client-urls", clientUrl,
-                    "--listen-peer-urls", peerUrls[i],
-                    "--initial-advertise-peer-urls", peerUrls[i],
-                    "--initial-cluster", initialCluster,
-                    "--initial-cluster-state", "new",
-                    "--initial-cluster-token", token,
-                    "--listen-metrics-urls", metricsUrl,
-                    "--logger", "zap",
-                    "--log-level", "warn",
-                ];
-                if (certificates is not null)
-                {
-                    arguments.AddRange(["--cert-file", certificates.ServerCertificateFile, "--key-file", certificates.ServerKeyFile]);
-                    if (options.ClientCertAuth)
-                    {
-                        arguments.AddRange(["--client-cert-auth", "--trusted-ca-file", certificates.CaCertificateFile]);
-                    }
-                }
-
-                if (options.AuthTokenTtlSeconds is { } ttl)
-                {
-                    arguments.AddRange(["--auth-token-ttl", ttl.ToString(CultureInfo.InvariantCulture)]);
-                }
-
-                arguments.AddRange(options.ExtraArguments);
-                members.Add(new EtcdMember(
-                    names[i], clientUrl, peerUrls[i], metricsUrl, dataDirectory, arguments, options.StartTimeout));
-            }
-
-            return new EtcdCluster(options, directory, ports, members, certificates);
+            var members = names.Select((name, i) => CreateMember(
+                options, certificates, Path.Combine(directory, name), name, ports[(i * 3)..((i * 3) + 3)], initialCluster, "new", token)).ToList();
+            return new EtcdCluster(options, directory, ports, token, members, certificates);
         }
         catch
         {
@@ -309,6 +312,47 @@ public sealed class EtcdCluster : IAsyncDisposable
             ScratchDirectory.Delete(directory);
             throw;
         }
+    }
+
+    /// <summary>One member's command line: <paramref name="ports"/> are its client, peer and metrics ports.</summary>
+    private static EtcdMember CreateMember(
+        EtcdClusterOptions options, EtcdCertificates? certificates, string dataDirectory, string name, int[] ports,
+        string initialCluster, string initialClusterState, string token)
+    {
+        var clientUrl = $"{(certificates is null ? "http" : "https")}://127.0.0.1:{ports[0]}";
+        var peerUrl = $"http://127.0.0.1:{ports[1]}";
+        var metricsUrl = $"http://127.0.0.1:{ports[2]}";
+        List<string> arguments =
+        [
+            "--name", name,
+            "--data-dir", dataDirectory,
+            "--listen-client-urls", clientUrl,
+            "--advertise-client-urls", clientUrl,
+            "--listen-peer-urls", peerUrl,
+            "--initial-advertise-peer-urls", peerUrl,
+            "--initial-cluster", initialCluster,
+            "--initial-cluster-state", initialClusterState,
+            "--initial-cluster-token", token,
+            "--listen-metrics-urls", metricsUrl,
+            "--logger", "zap",
+            "--log-level", "warn",
+        ];
+        if (certificates is not null)
+        {
+            arguments.AddRange(["--cert-file", certificates.ServerCertificateFile, "--key-file", certificates.ServerKeyFile]);
+            if (options.ClientCertAuth)
+            {
+                arguments.AddRange(["--client-cert-auth", "--trusted-ca-file", certificates.CaCertificateFile]);
+            }
+        }
+
+        if (options.AuthTokenTtlSeconds is { } ttl)
+        {
+            arguments.AddRange(["--auth-token-ttl", ttl.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        arguments.AddRange(options.ExtraArguments);
+        return new EtcdMember(name, clientUrl, peerUrl, metricsUrl, dataDirectory, arguments, options.StartTimeout);
     }
 
     private List<string> GlobalFlags(IEnumerable<string> endpoints, string[] args)
