@@ -33,7 +33,11 @@ internal sealed class LeaseKeepAliver
     private Exception? _lastFailure;
     private string? _lastFailedEndpoint;
 
-    public LeaseKeepAliver(EtcdConnection connection) => _connection = connection;
+    public LeaseKeepAliver(EtcdConnection connection)
+    {
+        _connection = connection;
+        _connection.EndpointsChanged += OnEndpointsRemoved;
+    }
 
     /// <summary>How many LeaseKeepAlive streams this client has opened (for tests: leases share one).</summary>
     public int StreamsOpened => Volatile.Read(ref _streamsOpened);
@@ -468,6 +472,18 @@ internal sealed class LeaseKeepAliver
         _lastFailure = null;
         _lastFailedEndpoint = null;
         lease.Publish(new LeaseKeepAliveResponse(response));
+    }
+
+    /// <summary>The client's endpoints changed: a stream open on one that left reconnects to the new list.</summary>
+    private void OnEndpointsRemoved(IReadOnlyList<EndpointChannel> removed)
+    {
+        lock (_gate)
+        {
+            if (_sessionEndpoint is { } endpoint && removed.Contains(endpoint))
+            {
+                _session?.Cancel();
+            }
+        }
     }
 
     private void FailAll(Exception failure)
