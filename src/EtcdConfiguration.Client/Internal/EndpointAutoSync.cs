@@ -82,8 +82,9 @@ internal sealed class EndpointAutoSync : IAsyncDisposable
                 await Task.Delay(_interval, _time, stop);
                 await SyncOnceAsync(stop);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception ex) when (stop.IsCancellationRequested && ex is OperationCanceledException or EtcdException or ObjectDisposedException)
             {
+                // The client is closing: a refresh cut short by it is no failure.
                 return;
             }
             catch (EtcdException ex)
