@@ -15,6 +15,7 @@ namespace EtcdConfiguration.Client;
 public sealed class EtcdClient : IDisposable, IAsyncDisposable
 {
     private readonly EtcdConnection _connection;
+    private readonly EndpointAutoSync? _autoSync;
     private int _disposed;
 
     /// <summary>Creates a client. It connects on first use; see <see cref="ConnectAsync"/> to fail fast instead.</summary>
@@ -29,6 +30,17 @@ public sealed class EtcdClient : IDisposable, IAsyncDisposable
         Auth = new AuthClient(_connection);
         Maintenance = new MaintenanceClient(_connection);
         Cluster = new ClusterClient(_connection);
+        if (options.AutoSyncInterval is { } interval && interval > TimeSpan.Zero)
+        {
+            _autoSync = new EndpointAutoSync(
+                interval,
+                options.TimeProvider,
+                Cluster.MemberListAsync,
+                _connection.SetEndpoints,
+                options.HasTlsSettings,
+                _connection.Logger);
+            _autoSync.Start();
+        }
     }
 
     /// <summary>Creates a client for comma-separated endpoints, with default options.</summary>
@@ -62,8 +74,27 @@ public sealed class EtcdClient : IDisposable, IAsyncDisposable
     /// </summary>
     public EtcdRetryPolicy RetryPolicy => _connection.Policy;
 
-    /// <summary>The endpoints this client uses, normalised (scheme, host and port).</summary>
+    /// <summary>
+    /// The endpoints this client uses now, normalised (scheme, host and port): those of its options, or the last
+    /// <see cref="SetEndpoints"/> or <see cref="EtcdClientOptions.AutoSyncInterval"/> refresh.
+    /// </summary>
     public IReadOnlyList<string> Endpoints => _connection.Endpoints.Select(e => e.Address).ToArray();
+
+    /// <summary>
+    /// Replaces the endpoints of this running client, as Go's <c>Client.SetEndpoints</c> does: new calls and
+    /// reconnects use the new list (staying on the endpoint in use when it is still in it), and the shared watch and
+    /// keep-alive streams open on an endpoint that left move to the new list at once, losing no event. Connections
+    /// to endpoints that left are closed once calls already running on them have had
+    /// <see cref="EtcdClientOptions.RequestTimeout"/> to finish. The client's options are not changed.
+    /// </summary>
+    /// <param name="endpoints">One or more URLs, as for <see cref="EtcdClientOptions.Endpoints"/>.</param>
+    /// <exception cref="ArgumentException">No endpoint is given, or one is not an http(s) URL with a host and port (the message names it).</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    public void SetEndpoints(params string[] endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        _connection.SetEndpoints(endpoints);
+    }
 
     /// <summary>
     /// Creates a client and waits until an endpoint answers, like Go's <c>clientv3.New</c> with a dial timeout.
@@ -116,6 +147,7 @@ public sealed class EtcdClient : IDisposable, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            _ = _autoSync?.StopAsync();
             _ = Watch.CloseAsync();
             _ = Lease.ShutdownAsync();
             _connection.Dispose();
@@ -133,7 +165,7 @@ public sealed class EtcdClient : IDisposable, IAsyncDisposable
         {
             try
             {
-                await Task.WhenAll(Watch.CloseAsync(), Lease.ShutdownAsync());
+                await Task.WhenAll(_autoSync?.StopAsync() ?? Task.CompletedTask, Watch.CloseAsync(), Lease.ShutdownAsync());
             }
             finally
             {

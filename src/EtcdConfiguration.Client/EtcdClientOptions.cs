@@ -59,6 +59,31 @@ public sealed class EtcdClientOptions
     /// <summary>The largest response message accepted, in bytes. Default: 64 MiB.</summary>
     public int MaxReceiveMessageSize { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// The largest request the client sends, in bytes (its protobuf encoding), like Go's <c>MaxCallSendMsgSize</c>.
+    /// A larger request fails at once with <see cref="EtcdRequestTooLargeException"/>, naming its size and this
+    /// limit, and is never sent or retried. Default: 2 MiB, as in Go; etcd refuses requests over its own
+    /// <c>--max-request-bytes</c> (1.5 MiB by default) anyway.
+    /// </summary>
+    public int MaxSendMessageSize { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// Whether unary calls (Range, Put, Txn, Lease and Cluster calls...) carry etcd's require-leader flag, Go's
+    /// <c>clientv3.WithRequireLeader</c>: a member cut off from its leader then refuses them at once ("etcdserver:
+    /// no leader", an <see cref="EtcdUnavailableException"/>, retried on the next endpoint as the retry policy says)
+    /// instead of holding them until <see cref="RequestTimeout"/>. Watches and lease keep-alives always carry it.
+    /// Default: <see langword="false"/>, as in Go.
+    /// </summary>
+    public bool RequireLeader { get; set; }
+
+    /// <summary>
+    /// How often the client refreshes its endpoints from the cluster's member list (the client URLs of started,
+    /// voting members), like Go's <c>AutoSyncInterval</c>, so a long-running client follows a cluster whose members
+    /// are replaced. <see langword="null"/> or zero: never (the default); the endpoints then change only by
+    /// <see cref="EtcdClient.SetEndpoints"/>. A failed refresh is logged and tried again after the next interval.
+    /// </summary>
+    public TimeSpan? AutoSyncInterval { get; set; }
+
     /// <summary>The user to authenticate as when etcd has authentication enabled; <see langword="null"/> for none.</summary>
     public string? Username { get; set; }
 
@@ -84,7 +109,8 @@ public sealed class EtcdClientOptions
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>
-    /// The clock the retry and reconnect delays and the <see cref="DialTimeout"/> run on (see
+    /// The clock the retry and reconnect delays, the <see cref="DialTimeout"/>, the <see cref="AutoSyncInterval"/>
+    /// and a kept-alive lease's expiry (see <see cref="LeaseClient.KeepAliveAsync"/>) run on (see
     /// <see cref="EtcdRetryPolicy"/>). Tests may pass a fake one; gRPC deadlines (<see cref="RequestTimeout"/>) and
     /// the keep-alive pings always use the real clock. Default: <see cref="TimeProvider.System"/>.
     /// </summary>
@@ -130,6 +156,16 @@ public sealed class EtcdClientOptions
         if (MaxReceiveMessageSize < 1024)
         {
             problems.Add($"MaxReceiveMessageSize must be at least 1024 bytes, not {MaxReceiveMessageSize}.");
+        }
+
+        if (MaxSendMessageSize < 1024)
+        {
+            problems.Add($"MaxSendMessageSize must be at least 1024 bytes, not {MaxSendMessageSize}.");
+        }
+
+        if (AutoSyncInterval < TimeSpan.Zero)
+        {
+            problems.Add($"AutoSyncInterval must not be negative, not {AutoSyncInterval}; use null or zero to turn it off.");
         }
 
         if (TimeProvider is null)

@@ -158,6 +158,11 @@ public sealed class LeaseClient
     /// <see cref="CloseAsync"/> or <see cref="RevokeAsync"/> (on this client) or the client's disposal ends it.
     /// </returns>
     /// <exception cref="EtcdLeaseNotFoundException">(While enumerating) etcd reports the lease gone: it expired or was revoked.</exception>
+    /// <exception cref="EtcdLeaseExpiredException">
+    /// (While enumerating) no member renewed the lease within the TTL etcd gave with its last renewal, measured on
+    /// <see cref="EtcdClientOptions.TimeProvider"/> (every member unreachable or without a leader): etcd has expired
+    /// it. Before the first renewal the TTL is unknown, so the enumeration waits for it.
+    /// </exception>
     public IAsyncEnumerable<LeaseKeepAliveResponse> KeepAliveAsync(long id, CancellationToken cancellationToken = default) =>
         KeepAliveCoreAsync(id, cancellationToken);
 

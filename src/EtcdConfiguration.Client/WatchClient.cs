@@ -71,7 +71,8 @@ public sealed class WatchClient
     /// <returns>
     /// The watch's responses: first one with <see cref="WatchResponse.Created"/> set, then the changes in revision
     /// order, and progress notifications when asked for. The watch starts when the enumeration does, and stops when
-    /// it is disposed or canceled, or when the client is disposed (then the enumeration just ends).
+    /// it is disposed or canceled, or when <see cref="CloseAllAsync"/> or the client's disposal ends it (then the
+    /// enumeration just ends).
     /// </returns>
     /// <exception cref="ArgumentException">The options contradict each other.</exception>
     /// <exception cref="EtcdCompactedException">(While enumerating) the start revision, or the watch's place in history, was compacted away.</exception>
@@ -109,8 +110,15 @@ public sealed class WatchClient
         return Task.CompletedTask;
     }
 
-    /// <summary>Ends every watch and closes the stream (on client dispose).</summary>
-    internal Task CloseAsync() => _multiplexer.CloseAsync();
+    /// <summary>
+    /// Ends every watch of this client without disposing it (Go's <c>Watcher.Close</c>): their enumerations finish
+    /// normally, etcd's watches and the shared stream close. Later watches open a new stream.
+    /// </summary>
+    /// <returns>A task that completes when the stream's loop has stopped.</returns>
+    public Task CloseAllAsync() => _multiplexer.CloseAsync(dispose: false);
+
+    /// <summary>Ends every watch and closes the stream for good (on client dispose).</summary>
+    internal Task CloseAsync() => _multiplexer.CloseAsync(dispose: true);
 
     /// <summary>Runs a watch built by the caller (the namespace view prefixes its keys first).</summary>
     internal async IAsyncEnumerable<WatchResponse> ReadAsync(Wire.WatchCreateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -6,55 +6,89 @@ namespace EtcdConfiguration.Client.Internal;
 
 /// <summary>
 /// Builds one gRPC channel per endpoint with the transport settings in one place: HTTP/2 keep-alive pings so a
-/// stalled connection is noticed, the dial timeout, message sizes and TLS (custom CA, client certificate).
+/// stalled connection is noticed, the dial timeout, message sizes and TLS (custom CA, client certificate). The
+/// certificates are loaded once, so endpoints added later (<see cref="EtcdConnection.SetEndpoints"/>) get the same.
 /// </summary>
-internal static class ChannelFactory
+internal sealed class ChannelFactory
 {
-    public static IReadOnlyList<EndpointChannel> Create(EtcdClientOptions options)
+    private readonly EtcdClientOptions _options;
+    private readonly X509Certificate2? _trust;
+    private readonly X509Certificate2? _clientCertificate;
+    private readonly SendSizeLimit _sendSizeLimit;
+
+    /// <exception cref="ArgumentException">A certificate file could not be read.</exception>
+    public ChannelFactory(EtcdClientOptions options)
     {
-        var trust = LoadCaCertificate(options);
-        var clientCertificate = LoadClientCertificate(options);
-        var channels = new List<EndpointChannel>(options.Endpoints.Count);
-        foreach (var endpoint in options.Endpoints)
+        _options = options;
+        _trust = LoadCaCertificate(options);
+        _clientCertificate = LoadClientCertificate(options);
+        _sendSizeLimit = new SendSizeLimit(options.MaxSendMessageSize);
+    }
+
+    /// <summary>
+    /// The channels of <paramref name="endpoints"/>, in order and without repeats, taking the channel of an
+    /// address that <paramref name="existing"/> already has rather than opening a second one.
+    /// </summary>
+    /// <exception cref="ArgumentException">An endpoint is not an http(s) URL with a host and port.</exception>
+    public List<EndpointChannel> Create(IEnumerable<string> endpoints, IReadOnlyList<EndpointChannel> existing)
+    {
+        var addresses = Parse(endpoints, _options.HasTlsSettings);
+        return addresses.Select(address =>
+            existing.FirstOrDefault(c => c.Address == address.ToString().TrimEnd('/')) ?? Create(address)).ToList();
+    }
+
+    /// <summary>Parses endpoints into distinct channel addresses, in order.</summary>
+    /// <exception cref="ArgumentException">An endpoint is not an http(s) URL with a host and port, or none is given.</exception>
+    public static List<Uri> Parse(IEnumerable<string> endpoints, bool defaultToHttps)
+    {
+        var addresses = new List<Uri>();
+        foreach (var endpoint in endpoints)
         {
-            if (!EndpointAddress.TryParse(endpoint, options.HasTlsSettings, out var address))
+            if (!EndpointAddress.TryParse(endpoint, defaultToHttps, out var address))
             {
-                throw new ArgumentException($"Endpoint '{endpoint}' is not an http:// or https:// URL with a host and port.", nameof(options));
+                throw new ArgumentException($"Endpoint '{endpoint}' is not an http:// or https:// URL with a host and port.", nameof(endpoints));
             }
 
-            if (channels.Any(c => c.Address == address.ToString().TrimEnd('/')))
+            if (!addresses.Contains(address))
             {
-                continue;
+                addresses.Add(address);
             }
-
-            var handler = new SocketsHttpHandler
-            {
-                ConnectTimeout = options.DialTimeout,
-                KeepAlivePingDelay = options.KeepAliveInterval,
-                KeepAlivePingTimeout = options.KeepAliveTimeout,
-                // Like Go's clientv3 (PermitWithoutStream false): etcd's server allows pings on a connection with
-                // no call only every 2 hours and answers more with GOAWAY ENHANCE_YOUR_CALM, which would also
-                // break a watch that had just started on that connection.
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            };
-            if (address.Scheme == Uri.UriSchemeHttps)
-            {
-                handler.SslOptions = CreateSslOptions(address.Host, trust, clientCertificate);
-            }
-
-            var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-            {
-                HttpHandler = handler,
-                DisposeHttpClient = true,
-                MaxReceiveMessageSize = options.MaxReceiveMessageSize,
-                MaxSendMessageSize = null,
-            });
-            channels.Add(new EndpointChannel(address, channel));
         }
 
-        return channels;
+        return addresses.Count > 0
+            ? addresses
+            : throw new ArgumentException("At least one endpoint is required.", nameof(endpoints));
+    }
+
+    private EndpointChannel Create(Uri address)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = _options.DialTimeout,
+            KeepAlivePingDelay = _options.KeepAliveInterval,
+            KeepAlivePingTimeout = _options.KeepAliveTimeout,
+            // Like Go's clientv3 (PermitWithoutStream false): etcd's server allows pings on a connection with
+            // no call only every 2 hours and answers more with GOAWAY ENHANCE_YOUR_CALM, which would also
+            // break a watch that had just started on that connection.
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        };
+        if (address.Scheme == Uri.UriSchemeHttps)
+        {
+            handler.SslOptions = CreateSslOptions(address.Host, _trust, _clientCertificate);
+        }
+
+        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = _options.MaxReceiveMessageSize,
+            // Unary requests are measured first by SendSizeLimit, which says which request and how large; gRPC's
+            // own limit still guards the messages of streams.
+            MaxSendMessageSize = _options.MaxSendMessageSize,
+        });
+        return new EndpointChannel(address, channel, _sendSizeLimit);
     }
 
     private static SslClientAuthenticationOptions CreateSslOptions(string host, X509Certificate2? trust, X509Certificate2? clientCertificate)

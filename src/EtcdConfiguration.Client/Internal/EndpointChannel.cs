@@ -1,3 +1,4 @@
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Wire = EtcdConfiguration.Client.Wire;
 
@@ -6,16 +7,17 @@ namespace EtcdConfiguration.Client.Internal;
 /// <summary>One endpoint's HTTP/2 channel, reused by every call, with the generated stubs bound to it.</summary>
 internal sealed class EndpointChannel : IDisposable
 {
-    public EndpointChannel(Uri address, GrpcChannel channel)
+    public EndpointChannel(Uri address, GrpcChannel channel, Interceptor interceptor)
     {
         Address = address.ToString().TrimEnd('/');
         Channel = channel;
-        KV = new Wire.KV.KVClient(channel);
-        Watch = new Wire.Watch.WatchClient(channel);
-        Lease = new Wire.Lease.LeaseClient(channel);
-        Auth = new Wire.Auth.AuthClient(channel);
-        Maintenance = new Wire.Maintenance.MaintenanceClient(channel);
-        Cluster = new Wire.Cluster.ClusterClient(channel);
+        var invoker = channel.Intercept(interceptor);
+        KV = new Wire.KV.KVClient(invoker);
+        Watch = new Wire.Watch.WatchClient(invoker);
+        Lease = new Wire.Lease.LeaseClient(invoker);
+        Auth = new Wire.Auth.AuthClient(invoker);
+        Maintenance = new Wire.Maintenance.MaintenanceClient(invoker);
+        Cluster = new Wire.Cluster.ClusterClient(invoker);
     }
 
     /// <summary>The endpoint as logs and messages show it, such as <c>http://127.0.0.1:2379</c>.</summary>

@@ -15,10 +15,13 @@ namespace EtcdConfiguration.Client.Internal;
 /// </summary>
 internal sealed class EtcdConnection : IDisposable
 {
-    private readonly IReadOnlyList<EndpointChannel> _endpoints;
+    private readonly ChannelFactory _channels;
     private readonly RetryPipelines _pipelines;
-    private int _current;
+    private readonly Lock _endpointsGate = new();
+    private readonly List<EndpointChannel> _retired = [];
+    private EndpointSet _set;
     private volatile bool _connected;
+    private bool _disposed;
 
     public EtcdConnection(EtcdClientOptions options)
     {
@@ -26,12 +29,18 @@ internal sealed class EtcdConnection : IDisposable
         options.Validate();
         Options = options;
         Logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("EtcdConfiguration.Client.EtcdClient");
-        _endpoints = ChannelFactory.Create(options);
+        _channels = new ChannelFactory(options);
+        _set = new EndpointSet([.. _channels.Create(options.Endpoints, [])], 0);
         Auth = new AuthTokenCache(options.Username, options.Password, options.RequestTimeout, Logger);
         Policy = new EtcdRetryPolicy(options);
         _pipelines = new RetryPipelines(options, Policy, Logger);
-        EndpointList = string.Join(", ", _endpoints.Select(e => e.Address));
     }
+
+    /// <summary>
+    /// Raised after <see cref="SetEndpoints"/> changed the list, with the endpoints that left it: the stream loops
+    /// end a stream open on one of them, so it reconnects to the new list.
+    /// </summary>
+    public event Action<IReadOnlyList<EndpointChannel>>? EndpointsChanged;
 
     public EtcdClientOptions Options { get; }
 
@@ -42,13 +51,59 @@ internal sealed class EtcdConnection : IDisposable
 
     public AuthTokenCache Auth { get; }
 
-    public IReadOnlyList<EndpointChannel> Endpoints => _endpoints;
+    /// <summary>The endpoints in use now; <see cref="SetEndpoints"/> may replace them at any time.</summary>
+    public IReadOnlyList<EndpointChannel> Endpoints => Volatile.Read(ref _set).Channels;
 
     /// <summary>Every endpoint, comma-separated, for messages.</summary>
-    public string EndpointList { get; }
+    public string EndpointList => Volatile.Read(ref _set).Description;
 
     /// <summary>The endpoint calls go to now.</summary>
-    public EndpointChannel Current => _endpoints[Volatile.Read(ref _current)];
+    public EndpointChannel Current => Volatile.Read(ref _set).Current;
+
+    /// <summary>
+    /// Replaces the endpoints (Go's <c>SetEndpoints</c>): later calls and reconnects use the new list, staying on
+    /// the current endpoint when it is still in it. Channels of endpoints that left are closed once calls already
+    /// running on them have had <see cref="EtcdClientOptions.RequestTimeout"/> to finish; streams on them are moved
+    /// at once. Returns whether the list changed.
+    /// </summary>
+    /// <exception cref="ArgumentException">An endpoint is not an http(s) URL with a host and port, or none is given.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    public bool SetEndpoints(IEnumerable<string> endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        List<EndpointChannel> removed;
+        EndpointSet set;
+        lock (_endpointsGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, typeof(EtcdClient));
+            var old = Volatile.Read(ref _set);
+            var channels = _channels.Create(endpoints, old.Channels);
+            if (channels.SequenceEqual(old.Channels))
+            {
+                return false;
+            }
+
+            // Only a failover may change the set meanwhile (same channels, another current one): keep its choice.
+            do
+            {
+                old = Volatile.Read(ref _set);
+                set = new EndpointSet([.. channels], Math.Max(channels.IndexOf(old.Current), 0));
+            }
+            while (Interlocked.CompareExchange(ref _set, set, old) != old);
+
+            removed = old.Channels.Except(channels).ToList();
+            _retired.AddRange(removed);
+        }
+
+        Logger.LogInformation("etcd endpoints changed to {Endpoints}; calls go to {Current}.", set.Description, set.Current.Address);
+        if (removed.Count > 0)
+        {
+            EndpointsChanged?.Invoke(removed);
+            _ = CloseLaterAsync(removed);
+        }
+
+        return true;
+    }
 
     /// <summary>Whether any endpoint has answered yet; until then <see cref="EtcdClientOptions.DialTimeout"/> applies.</summary>
     public bool HasConnected => _connected;
@@ -69,17 +124,17 @@ internal sealed class EtcdConnection : IDisposable
     /// </summary>
     public EndpointChannel ReportFailure(EndpointChannel failed, Exception cause)
     {
-        var index = IndexOf(failed);
-        if (index >= 0 && _endpoints.Count > 1)
+        var set = Volatile.Read(ref _set);
+        if (set.Channels.Length > 1 && ReferenceEquals(set.Current, failed))
         {
-            var next = (index + 1) % _endpoints.Count;
-            if (Interlocked.CompareExchange(ref _current, next, index) == index)
+            var next = set.Next();
+            if (Interlocked.CompareExchange(ref _set, next, set) == set)
             {
                 Logger.LogWarning(
                     "etcd endpoint {Endpoint} failed ({Reason}); switching to {Next}.",
                     failed.Address,
                     Describe(cause),
-                    _endpoints[next].Address);
+                    next.Current.Address);
             }
         }
 
@@ -124,7 +179,8 @@ internal sealed class EtcdConnection : IDisposable
         long leaseId = 0,
         bool requireLeader = false)
     {
-        var attempt = new UnaryAttempt<TResponse>(this, operation, call, requireLeader);
+        // EtcdClientOptions.RequireLeader adds the same flag to every unary call.
+        var attempt = new UnaryAttempt<TResponse>(this, operation, call, requireLeader || Options.RequireLeader);
         var pipeline = !_connected ? _pipelines.Dial : idempotent ? _pipelines.Read : _pipelines.Write;
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         try
@@ -173,12 +229,36 @@ internal sealed class EtcdConnection : IDisposable
 
     public void Dispose()
     {
-        foreach (var endpoint in _endpoints)
+        List<EndpointChannel> channels;
+        lock (_endpointsGate)
+        {
+            _disposed = true;
+            channels = [.. Volatile.Read(ref _set).Channels, .. _retired];
+            _retired.Clear();
+        }
+
+        foreach (var endpoint in channels)
         {
             endpoint.Dispose();
         }
 
         Auth.Dispose();
+    }
+
+    /// <summary>Closes the channels of endpoints that left the list, once calls running on them have had their time.</summary>
+    private async Task CloseLaterAsync(List<EndpointChannel> removed)
+    {
+        await Task.Delay(Options.RequestTimeout, TimeProvider.System).ConfigureAwait(false);
+        lock (_endpointsGate)
+        {
+            // Disposing the client closed them already; an endpoint set again meanwhile is in use once more.
+            removed.RemoveAll(channel => !_retired.Remove(channel) || Volatile.Read(ref _set).Channels.Contains(channel));
+        }
+
+        foreach (var channel in removed)
+        {
+            channel.Dispose();
+        }
     }
 
     private Exception Translate(Exception failure, string operation, EndpointChannel? endpoint, RpcException? lastFailure, long leaseId, CancellationToken cancellationToken)
@@ -228,19 +308,6 @@ internal sealed class EtcdConnection : IDisposable
         && rpc.Status.DebugException is HttpRequestException { HttpRequestError: not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError) }
             ? " If the server requires client certificates (etcd --client-cert-auth), configure ClientCertificateFile and ClientKeyFile."
             : null;
-
-    private int IndexOf(EndpointChannel endpoint)
-    {
-        for (var i = 0; i < _endpoints.Count; i++)
-        {
-            if (ReferenceEquals(_endpoints[i], endpoint))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
 
     /// <summary>
     /// A failure in one line: the status and the transport's messages down to the root cause (a refused

@@ -6,7 +6,7 @@ namespace EtcdConfiguration.Client.Internal;
 /// One lease the keep-alive loop renews: when it is due next, whether a renewal is in flight, and the readers
 /// that want its renewals. Only the <see cref="LeaseKeepAliver"/> touches it, under its lock.
 /// </summary>
-internal sealed class KeptLease(long id)
+internal sealed class KeptLease(long id, TimeProvider time)
 {
     private readonly List<Channel<LeaseKeepAliveResponse>> _readers = [];
 
@@ -17,6 +17,9 @@ internal sealed class KeptLease(long id)
 
     /// <summary>When the renewal in flight was sent, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp; <see langword="null"/> when none is.</summary>
     public long? SentAt { get; set; }
+
+    /// <summary>When the lease runs out unless renewed, on the client's clock.</summary>
+    public LeaseDeadline Deadline { get; } = new(time);
 
     public bool HasReaders => _readers.Count > 0;
 

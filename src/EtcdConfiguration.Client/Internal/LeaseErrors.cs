@@ -10,4 +10,17 @@ internal static class LeaseErrors
         operation,
         endpoint,
         null);
+
+    /// <summary>
+    /// No renewal came within the TTL of the last one: etcd has expired the lease (or will once it has a leader)
+    /// and deleted its keys, whether or not the client can reach it to hear so.
+    /// </summary>
+    public static EtcdLeaseExpiredException Expired(long id, TimeSpan ttl, string endpoints, string? lastEndpoint, Exception? lastFailure) => new(
+        $"etcd Lease.KeepAlive: lease {id} (0x{id:x}) was not renewed within its TTL of {ttl.TotalSeconds:0.###} s: no member of {endpoints} answered a renewal"
+        + (lastFailure is null ? string.Empty : $" (last error on {lastEndpoint}: {EtcdConnection.Describe(lastFailure)})")
+        + ". etcd expires a lease it does not hear from and deletes its keys; grant a new lease and put the keys again.",
+        id,
+        ttl,
+        lastEndpoint,
+        lastFailure);
 }

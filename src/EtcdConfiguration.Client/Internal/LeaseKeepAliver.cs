@@ -10,8 +10,10 @@ namespace EtcdConfiguration.Client.Internal;
 /// Keeps every lease of one client alive over one LeaseKeepAlive stream, as Go's <c>lessor</c> does: one loop
 /// sends each lease's renewal when a third of its TTL has passed, routes the answers by lease ID, ends a lease's
 /// readers with <see cref="EtcdLeaseNotFoundException"/> when etcd says it is gone, and when the stream breaks
-/// fails over, backs off and renews every lease at once on the new stream. The stream closes when no lease is
-/// kept alive.
+/// fails over, backs off and renews every lease at once on the new stream. A lease whose last TTL runs out (on the
+/// client's <see cref="TimeProvider"/>) with no renewal since ends its readers with
+/// <see cref="EtcdLeaseExpiredException"/>, as Go's deadline loop does. The stream closes when no lease is kept
+/// alive.
 /// </summary>
 internal sealed class LeaseKeepAliver
 {
@@ -27,7 +29,15 @@ internal sealed class LeaseKeepAliver
     private bool _disposed;
     private int _streamsOpened;
 
-    public LeaseKeepAliver(EtcdConnection connection) => _connection = connection;
+    // Why the stream last broke and where, for the message of a lease that expires while it cannot reconnect.
+    private Exception? _lastFailure;
+    private string? _lastFailedEndpoint;
+
+    public LeaseKeepAliver(EtcdConnection connection)
+    {
+        _connection = connection;
+        _connection.EndpointsChanged += OnEndpointsRemoved;
+    }
 
     /// <summary>How many LeaseKeepAlive streams this client has opened (for tests: leases share one).</summary>
     public int StreamsOpened => Volatile.Read(ref _streamsOpened);
@@ -53,7 +63,7 @@ internal sealed class LeaseKeepAliver
             ObjectDisposedException.ThrowIf(_disposed, typeof(EtcdClient));
             if (!_leases.TryGetValue(id, out var lease))
             {
-                lease = new KeptLease(id);
+                lease = new KeptLease(id, _connection.Policy.TimeProvider);
                 _leases.Add(id, lease);
             }
 
@@ -150,6 +160,8 @@ internal sealed class LeaseKeepAliver
     {
         var closing = loopClosing.Token;
         var backoff = new ReconnectBackoff(_connection.Policy);
+        using var deadlinesStop = CancellationTokenSource.CreateLinkedTokenSource(closing);
+        var deadlines = ExpireLeasesAsync(deadlinesStop.Token);
         try
         {
             while (true)
@@ -180,6 +192,12 @@ internal sealed class LeaseKeepAliver
                 if (cause is null || closing.IsCancellationRequested)
                 {
                     continue;
+                }
+
+                lock (_gate)
+                {
+                    _lastFailure = cause;
+                    _lastFailedEndpoint = endpoint.Address;
                 }
 
                 if (cause is RpcException rpc && RpcFailure.NeedsNewToken(rpc))
@@ -221,7 +239,64 @@ internal sealed class LeaseKeepAliver
                 }
             }
 
+            await deadlinesStop.CancelAsync();
+            await deadlines;
             loopClosing.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Ends each lease whose last TTL has run out with no renewal since, whatever the stream is doing (it may be
+    /// failing to reconnect to members that are all gone): etcd has expired such a lease.
+    /// </summary>
+    private async Task ExpireLeasesAsync(CancellationToken stop)
+    {
+        var time = _connection.Policy.TimeProvider;
+        try
+        {
+            while (true)
+            {
+                var wait = _longestWait;
+                lock (_gate)
+                {
+                    List<KeptLease>? expired = null;
+                    foreach (var lease in _leases.Values)
+                    {
+                        if (lease.Deadline.Remaining is not { } remaining)
+                        {
+                            continue;
+                        }
+
+                        if (remaining == TimeSpan.Zero)
+                        {
+                            (expired ??= []).Add(lease);
+                        }
+                        else if (remaining < wait)
+                        {
+                            wait = remaining;
+                        }
+                    }
+
+                    foreach (var lease in expired ?? [])
+                    {
+                        var failure = LeaseErrors.Expired(lease.Id, lease.Deadline.Ttl!.Value, _connection.EndpointList, _lastFailedEndpoint, _lastFailure);
+                        _connection.Logger.LogWarning("{Message}", failure.Message);
+                        _leases.Remove(lease.Id);
+                        lease.Complete(failure);
+                    }
+
+                    if (expired is not null && _leases.Count == 0)
+                    {
+                        _session?.Cancel();
+                    }
+                }
+
+                await Task.Delay(wait, time, stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The loop stopped; nothing is kept alive any more.
         }
     }
 
@@ -393,7 +468,22 @@ internal sealed class LeaseKeepAliver
         }
 
         lease.DueAt = Stopwatch.GetTimestamp() + (long)(response.TTL / 3.0 * Stopwatch.Frequency);
+        lease.Deadline.Renewed(response.TTL);
+        _lastFailure = null;
+        _lastFailedEndpoint = null;
         lease.Publish(new LeaseKeepAliveResponse(response));
+    }
+
+    /// <summary>The client's endpoints changed: a stream open on one that left reconnects to the new list.</summary>
+    private void OnEndpointsRemoved(IReadOnlyList<EndpointChannel> removed)
+    {
+        lock (_gate)
+        {
+            if (_sessionEndpoint is { } endpoint && removed.Contains(endpoint))
+            {
+                _session?.Cancel();
+            }
+        }
     }
 
     private void FailAll(Exception failure)

@@ -33,6 +33,7 @@ internal sealed class WatchMultiplexer
     {
         _connection = connection;
         _eventSender = eventSender;
+        _connection.EndpointsChanged += OnEndpointsRemoved;
     }
 
     /// <summary>
@@ -122,8 +123,11 @@ internal sealed class WatchMultiplexer
         }
     }
 
-    /// <summary>Ends every watch (their enumerations finish normally) and closes the stream, without waiting.</summary>
-    public Task CloseAsync()
+    /// <summary>
+    /// Ends every watch (their enumerations finish normally) and closes the stream; returns the loop, which stops
+    /// soon after. Unless <paramref name="dispose"/>, later watches open a new stream.
+    /// </summary>
+    public Task CloseAsync(bool dispose)
     {
         List<WatchSubscription> watchers;
         Task loop;
@@ -134,7 +138,7 @@ internal sealed class WatchMultiplexer
                 return _loop;
             }
 
-            _closed = true;
+            _closed = dispose;
             watchers = [.. _watchers];
             _watchers.Clear();
             _session?.Stop(WatchSessionEnd.Closed);
@@ -164,7 +168,7 @@ internal sealed class WatchMultiplexer
                 lock (_gate)
                 {
                     count = _watchers.Count;
-                    if (_closed || count == 0)
+                    if (_closed || count == 0 || closing.IsCancellationRequested)
                     {
                         // Under the same lock as the check, so a watch added now starts a new loop.
                         if (_loopClosing == loopClosing)
@@ -276,9 +280,9 @@ internal sealed class WatchMultiplexer
             Interlocked.Increment(ref _streamsOpened);
             lock (_gate)
             {
-                if (_closed || _watchers.Count == 0)
+                if (_closed || _watchers.Count == 0 || session.Token.IsCancellationRequested)
                 {
-                    session.Stop(_closed ? WatchSessionEnd.Closed : WatchSessionEnd.Idle);
+                    session.Stop(_closed || session.Token.IsCancellationRequested ? WatchSessionEnd.Closed : WatchSessionEnd.Idle);
                     return session.End!;
                 }
 
@@ -521,6 +525,19 @@ internal sealed class WatchMultiplexer
         catch (OperationCanceledException)
         {
             // The session ended.
+        }
+    }
+
+    /// <summary>The client's endpoints changed: a stream open on one that left reconnects to the new list.</summary>
+    private void OnEndpointsRemoved(IReadOnlyList<EndpointChannel> removed)
+    {
+        lock (_gate)
+        {
+            if (_session is { } session && removed.Contains(session.Endpoint))
+            {
+                session.Stop(WatchSessionEnd.Broken(new EtcdUnavailableException(
+                    $"etcd endpoint {session.Endpoint.Address} was removed from the client's endpoints ({_connection.EndpointList}).")));
+            }
         }
     }
 

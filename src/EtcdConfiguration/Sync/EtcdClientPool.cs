@@ -98,7 +98,7 @@ internal static class EtcdClientPool
             options.ClientCertificate?.GetCertHashString(HashAlgorithmName.SHA256),
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"{options.DialTimeout.Ticks} {options.RequestTimeout.Ticks} {options.MaxRetries} {options.RetryBaseDelay.Ticks} {options.RetryMaxDelay.Ticks} {options.KeepAliveInterval.Ticks} {options.KeepAliveTimeout.Ticks} {options.MaxReceiveMessageSize}"),
+                $"{options.DialTimeout.Ticks} {options.RequestTimeout.Ticks} {options.MaxRetries} {options.RetryBaseDelay.Ticks} {options.RetryMaxDelay.Ticks} {options.KeepAliveInterval.Ticks} {options.KeepAliveTimeout.Ticks} {options.MaxReceiveMessageSize} {options.MaxSendMessageSize} {options.RequireLeader} {options.AutoSyncInterval?.Ticks}"),
         ])
         {
             text.Append('\u0001').Append(part);

@@ -15,5 +15,25 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
-    public void The_defaults_are_valid() => new EtcdClientOptions().Validate();
+    public void A_send_limit_below_1024_bytes_and_a_negative_auto_sync_interval_are_refused()
+    {
+        var options = new EtcdClientOptions { MaxSendMessageSize = 100, AutoSyncInterval = TimeSpan.FromSeconds(-1) };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains("MaxSendMessageSize must be at least 1024 bytes, not 100.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AutoSyncInterval must not be negative", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_defaults_are_valid()
+    {
+        var options = new EtcdClientOptions();
+
+        options.Validate();
+
+        Assert.Equal(2 * 1024 * 1024, options.MaxSendMessageSize);
+        Assert.False(options.RequireLeader);
+        Assert.Null(options.AutoSyncInterval);
+    }
 }
