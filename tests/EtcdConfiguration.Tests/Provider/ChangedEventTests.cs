@@ -34,6 +34,26 @@ public sealed class ChangedEventTests(ProviderClusterFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task AHandlerAttachedBeforeTheFirstLoadSeesEveryKeyAdded()
+    {
+        var p = ProviderClusterFixture.NewPrefix();
+        await fixture.Client.KV.PutAsync(p + "B", "2");
+        await fixture.Client.KV.PutAsync(p + "Doc", """{"X":"x"}""");
+        await fixture.Client.KV.PutAsync(p + "A", "1");
+        var source = new EtcdConfigurationSource();
+        fixture.Configure(source, p, s => s.ReloadOnChange = false);
+        using var provider = new EtcdConfigurationProvider(source);
+        var raised = new List<EtcdConfigurationChangedEventArgs>();
+        provider.Changed += (_, e) => raised.Add(e);
+
+        provider.Load();
+
+        var first = Assert.Single(raised);
+        Assert.Equal(provider.Revision, first.Revision);
+        Assert.Equal("A: <none> -> 1; B: <none> -> 2; Doc:X: <none> -> x", ChangedRecorder.Show(first));
+    }
+
+    [Fact]
     public async Task AWriteThatChangesNothingRaisesNothing()
     {
         var p = ProviderClusterFixture.NewPrefix();
