@@ -85,6 +85,17 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     /// <summary>The source this provider was built from.</summary>
     public EtcdConfigurationSource Source { get; }
 
+    /// <summary>
+    /// Raised once per batch from etcd that changed what readers see (a transaction is one batch), after the change
+    /// token has fired and the new values are readable: the revision reached and, for every configuration key whose
+    /// value appeared, changed or went, the old and new value. A write that changes nothing raises nothing.
+    /// </summary>
+    /// <remarks>
+    /// Handlers run on the provider's background thread, one after another; keep them short. A handler that throws
+    /// is logged and neither stops the others nor the watch. Values may be secrets: log keys, not values.
+    /// </remarks>
+    public event EventHandler<EtcdConfigurationChangedEventArgs>? Changed;
+
     /// <summary>The etcd revision the current data reflects; 0 until the first successful load.</summary>
     public long Revision => _applier.Revision;
 
@@ -236,8 +247,9 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         return true;
     }
 
-    // The last step of every applied change (BatchApplier): values set in memory give way, and the change token fires.
-    private void SignalReload()
+    // The last step of every applied change (BatchApplier): values set in memory give way, the change token fires,
+    // and then, with the new values readable, the Changed event.
+    private void SignalReload(long revision, ApplyResult result)
     {
         if (Data.Count > 0)
         {
@@ -257,6 +269,47 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                 "A configuration change handler threw after '{Prefix}' changed at revision {Revision}; the change is applied.",
                 _mapper.Prefix,
                 Revision);
+        }
+
+        var changes = result.Changes;
+        if (changes is not null)
+        {
+            _monitor.ConfigurationChanged(revision, changes);
+        }
+
+        if (Changed is not { } handlers)
+        {
+            return;
+        }
+
+        // The first load into an empty store lists nothing (it keeps no before-images): everything in it was added.
+        changes ??= _store.Snapshot()
+            .OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(pair => new EtcdConfigurationChange(pair.Key, null, pair.Value))
+            .ToArray();
+        if (changes.Count > 0)
+        {
+            RaiseChanged(handlers, new EtcdConfigurationChangedEventArgs(revision, changes));
+        }
+    }
+
+    // Each handler on its own: one that throws must not keep the others (or the watch) from their changes.
+    private void RaiseChanged(EventHandler<EtcdConfigurationChangedEventArgs> handlers, EtcdConfigurationChangedEventArgs args)
+    {
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((EventHandler<EtcdConfigurationChangedEventArgs>)handler)(this, args);
+            }
+            catch (Exception handlerFailure)
+            {
+                Logger.LogError(
+                    handlerFailure,
+                    "A Changed handler of the etcd configuration of '{Prefix}' threw at revision {Revision}; the change is applied.",
+                    _mapper.Prefix,
+                    args.Revision);
+            }
         }
     }
 }

@@ -7,6 +7,12 @@ internal sealed record BenchSettings
 
     public string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
 
+    /// <summary>
+    /// With <c>--change-cost-only</c>: only <see cref="ChangeCostScenario"/>, logged and not written, to check one
+    /// change of the apply path against its baseline in minutes rather than a whole run.
+    /// </summary>
+    public bool ChangeCostOnly { get; init; }
+
     public IReadOnlyList<(int Keys, int Repetitions)> StartupSizes { get; init; } = [(1_000, 21), (10_000, 21), (100_000, 5)];
 
     public int PropagationKeys { get; init; } = 10_000;
@@ -50,9 +56,13 @@ internal sealed record BenchSettings
             {
                 settings = settings with { OutputDirectory = args[++i] };
             }
+            else if (args[i] == "--change-cost-only")
+            {
+                settings = settings with { ChangeCostOnly = true };
+            }
             else if (args[i] != "--quick")
             {
-                throw new ArgumentException($"Unknown argument '{args[i]}'. Use [--quick] [--out <directory>].", nameof(args));
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Use [--quick] [--change-cost-only] [--out <directory>].", nameof(args));
             }
         }
 

@@ -32,6 +32,13 @@ internal static class BenchmarkRun
         await using (var context = await BenchContext.StartAsync(settings))
         {
             BenchContext.Log($"etcd {machine.Etcd} at {context.Endpoint}");
+            if (settings.ChangeCostOnly)
+            {
+                await ChangeCostScenario.RunAsync(context);
+                BenchContext.Log(string.Create(CultureInfo.InvariantCulture, $"change cost only, done in {clock.Elapsed.TotalMinutes:0.0} min; load average {MachineInfo.LoadAverage()}"));
+                return 0;
+            }
+
             var startup = await StartupScenario.RunAsync(context);
             var memory = await MemoryScenario.RunAsync(context);
             var changeCost = await ChangeCostScenario.RunAsync(context);

@@ -45,11 +45,7 @@ public sealed class EtcdFixture : IAsyncLifetime
     public Task<ToolRun> RunAsync(string prefix, params string[] args) =>
         ToolRun.RunAsync(["--endpoints", Cluster.Endpoints, "--prefix", prefix, .. args]);
 
-    /// <summary>
-    /// What an app's <c>AddEtcd</c> gives for <paramref name="prefix"/>, every section included, without what the
-    /// provider of today makes of <c>{prefix}.overrides/</c> (until it reads overrides, issue 11 part 3, it serves them
-    /// as ordinary keys; the tool never counts them as ordinary configuration).
-    /// </summary>
+    /// <summary>What an app's <c>AddEtcd</c> gives for <paramref name="prefix"/>, every section included.</summary>
     public SortedDictionary<string, string?> AddEtcd(string prefix, EtcdValueFormat format = EtcdValueFormat.Auto)
     {
         using var root = (ConfigurationRoot)new ConfigurationBuilder()
@@ -62,13 +58,7 @@ public sealed class EtcdFixture : IAsyncLifetime
                 source.StartupTimeout = EtcdAnswers;
             })
             .Build();
-        var values = Flatten(root);
-        foreach (var key in values.Keys.Where(k => k.StartsWith(".OVERRIDES", StringComparison.Ordinal)).ToList())
-        {
-            values.Remove(key);
-        }
-
-        return values;
+        return Flatten(root);
     }
 
     /// <summary>What <c>AddJsonFile</c> gives for <paramref name="path"/>, every section included.</summary>

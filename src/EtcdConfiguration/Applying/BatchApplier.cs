@@ -26,7 +26,7 @@ internal sealed class BatchApplier : ISyncTarget
     private readonly ProviderMonitor _monitor;
     private readonly FailureReporter _reporter;
     private readonly Func<EtcdClient> _client;
-    private readonly Action _reload;
+    private readonly Action<long, ApplyResult> _reload;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private long _revision;
@@ -38,7 +38,10 @@ internal sealed class BatchApplier : ISyncTarget
     /// <param name="monitor">Status and metrics.</param>
     /// <param name="reporter">Where skipped keys go.</param>
     /// <param name="client">The client to read the snapshot with.</param>
-    /// <param name="reload">Signals the provider's reload; called once per batch that changed the data.</param>
+    /// <param name="reload">
+    /// Signals the provider's reload and its <see cref="EtcdConfigurationProvider.Changed"/> event, with the revision
+    /// reached and what changed; called once per batch that changed the data.
+    /// </param>
     /// <param name="logger">The provider's logger.</param>
     public BatchApplier(
         KeyMapper mapper,
@@ -47,7 +50,7 @@ internal sealed class BatchApplier : ISyncTarget
         ProviderMonitor monitor,
         FailureReporter reporter,
         Func<EtcdClient> client,
-        Action reload,
+        Action<long, ApplyResult> reload,
         ILogger logger)
     {
         _mapper = mapper;
@@ -90,7 +93,7 @@ internal sealed class BatchApplier : ISyncTarget
         _logger.LogInformation("Loaded {Count} etcd keys under '{Prefix}' at revision {Revision}.", entries.Count, _mapper.Prefix, revision);
         _monitor.SnapshotApplied(revision, _store.Count, result, skipped, started);
         Cache?.Schedule();
-        Publish(result, skipped);
+        Publish(result, skipped, revision);
     }
 
     /// <summary>
@@ -116,7 +119,7 @@ internal sealed class BatchApplier : ISyncTarget
             Cache?.Schedule();
         }
 
-        Publish(result, batch.Skipped);
+        Publish(result, batch.Skipped, batch.Reached);
         _monitor.BatchDone(started);
     }
 
@@ -141,7 +144,7 @@ internal sealed class BatchApplier : ISyncTarget
         _monitor.SyncFailed(failure, duringSnapshot);
     }
 
-    private void Publish(ApplyResult result, List<(string Key, FormatException Failure)> skipped)
+    private void Publish(ApplyResult result, List<(string Key, FormatException Failure)> skipped, long revision)
     {
         foreach (var conflict in result.Conflicts)
         {
@@ -155,7 +158,7 @@ internal sealed class BatchApplier : ISyncTarget
 
         if (result.Changed)
         {
-            _reload();
+            _reload(revision, result);
         }
     }
 }

@@ -60,17 +60,14 @@ internal sealed class ConfigurationView
     {
         ArgumentNullException.ThrowIfNull(keyValues);
         var mapper = new KeyMapper(prefix);
-        var overrideMapper = new KeyMapper(mapper.OverridesPrefix);
         var ordinary = new List<EtcdKeyChange>();
         var overriding = new List<EtcdKeyChange>();
         var skipped = new List<SkippedKey>();
         foreach (var (key, value) in keyValues)
         {
-            bool isOverride = mapper.IsOverride(key.Span);
-            var changes = isOverride ? overriding : ordinary;
-            if (Decode(isOverride ? overrideMapper : mapper, format, key.Span, value.Span, out var change, out var reason))
+            if (Decode(mapper, format, key.Span, value.Span, out var change, out var isOverride, out var reason))
             {
-                changes.Add(change);
+                (isOverride ? overriding : ordinary).Add(change);
             }
             else if (reason is not null)
             {
@@ -82,7 +79,7 @@ internal sealed class ConfigurationView
         overriding.Sort(static (a, b) => string.CompareOrdinal(a.EtcdKey, b.EtcdKey));
         using var store = new ConfigurationStore(mapper.Prefix);
         var result = store.ReplaceAll(ordinary);
-        using var overrideStore = new ConfigurationStore(overrideMapper.Prefix);
+        using var overrideStore = new ConfigurationStore(mapper.Prefix);
         overrideStore.ReplaceAll(overriding);
         return new ConfigurationView(
             mapper.Prefix,
@@ -98,11 +95,12 @@ internal sealed class ConfigurationView
         ReadOnlySpan<byte> key,
         ReadOnlySpan<byte> value,
         out EtcdKeyChange change,
+        out bool isOverride,
         out string? reason)
     {
         change = default;
         reason = null;
-        if (!mapper.TryMap(key, out var path, out var segments, out var mapError))
+        if (!mapper.TryMap(key, out var path, out var segments, out isOverride, out var mapError))
         {
             reason = mapError == KeyMapError.InvalidUtf8 ? "its name is not valid UTF-8." : null;
             return false;
@@ -114,7 +112,7 @@ internal sealed class ConfigurationView
             return false;
         }
 
-        change = new EtcdKeyChange(Encoding.UTF8.GetString(key), segments, pairs);
+        change = new EtcdKeyChange(Encoding.UTF8.GetString(key), segments, pairs, isOverride);
         return true;
     }
 

@@ -9,10 +9,15 @@ namespace EtcdConfiguration.Mapping;
 /// The configuration pairs the key now gives, keys unique case-insensitively (as <see cref="ValueDecoder"/>
 /// produces them); <see langword="null"/> or empty when the key was deleted or gives nothing.
 /// </param>
+/// <param name="IsOverride">
+/// Whether the key is a temporary override (under <see cref="KeyMapper.OverridesSegment"/>): its pairs outrank every
+/// ordinary key's while it exists.
+/// </param>
 internal readonly record struct EtcdKeyChange(
     string EtcdKey,
     int SegmentCount,
-    IReadOnlyList<KeyValuePair<string, string?>>? Contribution)
+    IReadOnlyList<KeyValuePair<string, string?>>? Contribution,
+    bool IsOverride = false)
 {
     /// <summary>
     /// The key exists but its new value could not be decoded: it keeps whatever it gave before. In

@@ -11,16 +11,12 @@ namespace EtcdConfiguration.Mapping;
 /// </summary>
 internal sealed partial class KeyMapper
 {
-    /// <summary>The first segment under the prefix that holds temporary overrides instead of ordinary keys.</summary>
-    public const string OverridesSegment = ".overrides";
-
     /// <summary>The etcd key prefix of the overrides: <c>{prefix}.overrides/</c>.</summary>
     public string OverridesPrefix => Prefix + OverridesSegment + "/";
 
-    /// <summary>Whether an etcd key lies under <see cref="OverridesPrefix"/>, so it is never an ordinary configuration key.</summary>
+    /// <summary>Whether an etcd key is a temporary override (see <see cref="TryMap"/>), so never an ordinary configuration key.</summary>
     public bool IsOverride(ReadOnlySpan<byte> etcdKey) =>
-        etcdKey.StartsWith(_prefixBytes)
-        && etcdKey[_prefixBytes.Length..].StartsWith(".overrides/"u8);
+        etcdKey.StartsWith(_prefixBytes) && IsOverridesPath(etcdKey[_prefixBytes.Length..]);
 
     /// <summary>
     /// Whether <paramref name="configurationKey"/> can be stored at an etcd key of its own that maps back to it:

@@ -12,8 +12,15 @@ namespace EtcdConfiguration.Mapping;
 /// <see cref="ConfigurationPath.KeyDelimiter"/>; a <c>:</c> inside a segment therefore delimits sections too.
 /// The prefix key itself (or the prefix followed only by slashes) maps to the root path <c>""</c>.
 /// </summary>
+/// <remarks>
+/// The first segment <see cref="OverridesSegment"/> is reserved: <c>{prefix}.overrides/A/B</c> is the temporary
+/// override of <c>A:B</c>, never the ordinary key <c>.overrides:A:B</c>. This is the one place that rule lives.
+/// </remarks>
 internal sealed partial class KeyMapper
 {
+    /// <summary>The first segment under the prefix that holds temporary overrides instead of ordinary keys.</summary>
+    public const string OverridesSegment = ".overrides";
+
     private const int StackBufferChars = 256;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -56,12 +63,17 @@ internal sealed partial class KeyMapper
     /// How many sections deep the path is (its <c>:</c>-separated parts; 0 for the root). A key that names a
     /// setting directly has more segments than a JSON blob above it, which decides conflicts between them.
     /// </param>
+    /// <param name="isOverride">
+    /// Whether the key is a temporary override: <c>{prefix}.overrides</c> or a key under <c>{prefix}.overrides/</c>,
+    /// whose <paramref name="path"/> is then the configuration key it overrides (the rest of the key, mapped the same way).
+    /// </param>
     /// <param name="error">Why the key was not mapped, or <see cref="KeyMapError.None"/>.</param>
     /// <returns><see langword="true"/> if the key was mapped.</returns>
-    public bool TryMap(ReadOnlySpan<byte> etcdKey, out string path, out int segmentCount, out KeyMapError error)
+    public bool TryMap(ReadOnlySpan<byte> etcdKey, out string path, out int segmentCount, out bool isOverride, out KeyMapError error)
     {
         path = string.Empty;
         segmentCount = 0;
+        isOverride = false;
         if (!etcdKey.StartsWith(_prefixBytes))
         {
             error = KeyMapError.OutsidePrefix;
@@ -76,6 +88,12 @@ internal sealed partial class KeyMapper
         }
 
         error = KeyMapError.None;
+        if (IsOverridesPath(rest))
+        {
+            isOverride = true;
+            rest = rest[Math.Min(OverridesSegmentUtf8.Length + 1, rest.Length)..];
+        }
+
         if (rest.IsEmpty)
         {
             return true;
@@ -101,6 +119,12 @@ internal sealed partial class KeyMapper
             }
         }
     }
+
+    private static ReadOnlySpan<byte> OverridesSegmentUtf8 => ".overrides"u8;
+
+    // The part of a key after the prefix: the reserved segment itself, or anything under it.
+    private static bool IsOverridesPath(ReadOnlySpan<byte> rest) =>
+        rest.StartsWith(OverridesSegmentUtf8) && (rest.Length == OverridesSegmentUtf8.Length || rest[OverridesSegmentUtf8.Length] == (byte)'/');
 
     /// <summary>
     /// The depth of a configuration path: its <c>:</c>-separated parts, or 0 for the root path <c>""</c>.

@@ -18,7 +18,7 @@ internal sealed class KeyValueDecoder(KeyMapper mapper, EtcdValueFormat format)
         change = default;
         failure = null;
         var key = kv.KeyBytes.Span;
-        if (!mapper.TryMap(key, out var path, out var segments, out var mapError))
+        if (!mapper.TryMap(key, out var path, out var segments, out var isOverride, out var mapError))
         {
             if (mapError == KeyMapError.InvalidUtf8)
             {
@@ -36,7 +36,7 @@ internal sealed class KeyValueDecoder(KeyMapper mapper, EtcdValueFormat format)
             return false;
         }
 
-        change = new EtcdKeyChange(etcdKey, segments, pairs);
+        change = new EtcdKeyChange(etcdKey, segments, pairs, isOverride);
         return true;
     }
 
@@ -49,7 +49,7 @@ internal sealed class KeyValueDecoder(KeyMapper mapper, EtcdValueFormat format)
     {
         change = default;
         var key = kv.KeyBytes.Span;
-        if (!mapper.TryMap(key, out _, out _, out var mapError))
+        if (!mapper.TryMap(key, out _, out _, out _, out var mapError))
         {
             badName = mapError == KeyMapError.InvalidUtf8;
             return false;

@@ -13,6 +13,9 @@ namespace EtcdConfiguration.Monitoring;
 /// </summary>
 internal sealed class ProviderMonitor : IDisposable
 {
+    // The changed keys one log line names; the count says how many more there were.
+    private const int LoggedKeys = 50;
+
     private readonly string _prefix;
     private readonly ILogger _logger;
     private readonly Func<long> _revision;
@@ -113,6 +116,27 @@ internal sealed class ProviderMonitor : IDisposable
                 batch.Skipped.Count,
                 result.Changed ? "changed" : "unchanged");
         }
+    }
+
+    /// <summary>
+    /// The audit trail of a batch that changed the configuration: the revision and the changed keys, never a value
+    /// (values may be secrets). A long list is cut short so a re-read of a large prefix stays one readable line.
+    /// </summary>
+    public void ConfigurationChanged(long revision, IReadOnlyList<EtcdConfigurationChange> changes)
+    {
+        if (changes.Count == 0 || !_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var keys = string.Join(", ", changes.Take(LoggedKeys).Select(change => change.Key))
+            + (changes.Count > LoggedKeys ? $" and {changes.Count - LoggedKeys} more" : string.Empty);
+        _logger.LogInformation(
+            "The configuration of '{Prefix}' changed at revision {Revision}: {Count} key(s): {Keys}.",
+            _prefix,
+            revision,
+            changes.Count,
+            keys);
     }
 
     public void BatchDone(long started) =>

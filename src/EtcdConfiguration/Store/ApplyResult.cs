@@ -4,13 +4,14 @@ namespace EtcdConfiguration.Store;
 internal sealed class ApplyResult
 {
     /// <summary>A batch that changed nothing and found no conflict.</summary>
-    public static readonly ApplyResult Unchanged = new(false, []);
+    public static readonly ApplyResult Unchanged = new(false, [], []);
 
-    /// <summary>Creates a result.</summary>
-    public ApplyResult(bool changed, IReadOnlyList<KeyConflict> conflicts)
+    /// <summary>Creates a result; <paramref name="changes"/> is <see langword="null"/> when they were not listed.</summary>
+    public ApplyResult(bool changed, IReadOnlyList<KeyConflict> conflicts, IReadOnlyList<EtcdConfigurationChange>? changes = null)
     {
         Changed = changed;
         Conflicts = conflicts;
+        Changes = changes;
     }
 
     /// <summary>
@@ -21,4 +22,11 @@ internal sealed class ApplyResult
 
     /// <summary>Conflicts that this batch created or took part in, one per pair of etcd keys.</summary>
     public IReadOnlyList<KeyConflict> Conflicts { get; }
+
+    /// <summary>
+    /// The configuration keys readers see differently, from the batch's before-images, in key order; one entry per
+    /// key whenever <see cref="Changed"/>. <see langword="null"/> after the first load into an empty store, which
+    /// keeps no before-images: everything it holds was added.
+    /// </summary>
+    public IReadOnlyList<EtcdConfigurationChange>? Changes { get; }
 }

@@ -178,9 +178,9 @@ internal sealed partial class ConfigurationStore
         }
     }
 
-    private void Contribute(string etcdKey, int segmentCount, IReadOnlyList<KeyValuePair<string, string?>> pairs, StoreBatch? batch)
+    private void Contribute(string etcdKey, int segmentCount, bool isOverride, IReadOnlyList<KeyValuePair<string, string?>> pairs, StoreBatch? batch)
     {
-        if (pairs.Count == 1 && IsPlain(etcdKey, segmentCount, pairs[0].Key))
+        if (pairs.Count == 1 && !isOverride && IsPlain(etcdKey, segmentCount, pairs[0].Key))
         {
             var (key, value) = pairs[0];
             batch?.Touch(key, _slotsBySpan);
@@ -202,7 +202,7 @@ internal sealed partial class ConfigurationStore
             keys[i] = pairs[i].Key;
         }
 
-        var contributor = new Contributor(etcdKey, segmentCount, keys);
+        var contributor = new Contributor(etcdKey, segmentCount, keys, isOverride);
         _contributors.Add(etcdKey, contributor);
         batch?.Written.Add(contributor);
         for (int i = 0; i < keys.Length; i++)

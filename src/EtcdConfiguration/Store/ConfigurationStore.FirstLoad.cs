@@ -49,7 +49,7 @@ internal sealed partial class ConfigurationStore
             {
                 if (!change.KeepsCurrent && change.Contribution is { Count: > 0 } pairs)
                 {
-                    Contribute(change.EtcdKey, change.SegmentCount, pairs, batch: null);
+                    Contribute(change.EtcdKey, change.SegmentCount, change.IsOverride, pairs, batch: null);
                 }
             }
         }

@@ -6,8 +6,8 @@ namespace EtcdConfiguration.Store;
 /// <summary>
 /// The configuration a provider serves: for every etcd key under the prefix, the pairs it contributes, and the
 /// resolved view readers see. When several etcd keys give one configuration key (compared case-insensitively),
-/// the one with more segments wins and, between equals, the ordinally greater etcd key wins; removing the winner
-/// reveals the next one again. See <see cref="KeyConflict"/>.
+/// a temporary override beats every ordinary key, then the one with more segments wins and, between equals, the
+/// ordinally greater etcd key wins; removing the winner reveals the next one again. See <see cref="KeyConflict"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -272,7 +272,7 @@ internal sealed partial class ConfigurationStore : IDisposable
                 Withdraw(change.EtcdKey, batch);
                 if (change.Contribution is { Count: > 0 } pairs)
                 {
-                    Contribute(change.EtcdKey, change.SegmentCount, pairs, batch);
+                    Contribute(change.EtcdKey, change.SegmentCount, change.IsOverride, pairs, batch);
                 }
             }
 

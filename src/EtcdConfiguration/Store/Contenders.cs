@@ -2,9 +2,10 @@ namespace EtcdConfiguration.Store;
 
 /// <summary>
 /// An etcd key that is stored explicitly: it gives several pairs (a JSON blob), or its path is not the plain
-/// rewrite of its key, or it takes part in a conflict. Its values live in the slots (or contender sets).
+/// rewrite of its key (every temporary override), or it takes part in a conflict. Its values live in the slots
+/// (or contender sets).
 /// </summary>
-internal sealed class Contributor(string etcdKey, int segmentCount, string[] keys)
+internal sealed class Contributor(string etcdKey, int segmentCount, string[] keys, bool isOverride = false)
 {
     public string EtcdKey { get; } = etcdKey;
 
@@ -12,11 +13,17 @@ internal sealed class Contributor(string etcdKey, int segmentCount, string[] key
 
     public string[] Keys { get; } = keys;
 
-    /// <summary>The rule of <see cref="KeyConflict"/>: more segments win, then the ordinally greater etcd key.</summary>
+    /// <summary>Whether the key is a temporary override (see <see cref="Mapping.KeyMapper.OverridesSegment"/>).</summary>
+    public bool IsOverride { get; } = isOverride;
+
+    /// <summary>
+    /// An override outranks every ordinary key, whatever their depth or order; otherwise the rule of
+    /// <see cref="KeyConflict"/>: more segments win, then the ordinally greater etcd key.
+    /// </summary>
     public bool Outranks(Contributor other) =>
-        SegmentCount != other.SegmentCount
-            ? SegmentCount > other.SegmentCount
-            : string.CompareOrdinal(EtcdKey, other.EtcdKey) > 0;
+        IsOverride != other.IsOverride ? IsOverride
+        : SegmentCount != other.SegmentCount ? SegmentCount > other.SegmentCount
+        : string.CompareOrdinal(EtcdKey, other.EtcdKey) > 0;
 }
 
 /// <summary>One contributor's pair for a disputed configuration key, with the key spelled its way.</summary>
@@ -58,14 +65,31 @@ internal sealed class ContenderSet
         return winner;
     }
 
-    /// <summary>The winner against each loser under <paramref name="slotKey"/>, counted once per pair of etcd keys.</summary>
+    /// <summary>
+    /// The winner against each loser under <paramref name="slotKey"/>, counted once per pair of etcd keys. Overrides
+    /// and ordinary keys are ranked apart: an override hiding an ordinary key is what it is for, not a conflict.
+    /// </summary>
     public void AddConflicts(string slotKey, ref Dictionary<(string Winner, string Loser), KeyConflict>? conflicts)
     {
-        var winner = Winner().Source;
+        AddConflicts(slotKey, overrides: false, ref conflicts);
+        AddConflicts(slotKey, overrides: true, ref conflicts);
+    }
+
+    private void AddConflicts(string slotKey, bool overrides, ref Dictionary<(string Winner, string Loser), KeyConflict>? conflicts)
+    {
+        Contributor? winner = null;
+        foreach (var contender in _contenders)
+        {
+            if (contender.Source.IsOverride == overrides && (winner is null || contender.Source.Outranks(winner)))
+            {
+                winner = contender.Source;
+            }
+        }
+
         foreach (var contender in _contenders)
         {
             var loser = contender.Source;
-            if (ReferenceEquals(loser, winner))
+            if (winner is null || loser.IsOverride != overrides || ReferenceEquals(loser, winner))
             {
                 continue;
             }

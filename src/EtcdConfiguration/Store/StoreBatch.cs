@@ -40,18 +40,24 @@ internal sealed class StoreBatch
         return false;
     }
 
-    /// <summary>Whether readers see different data than before, and the conflicts of the keys the batch wrote.</summary>
+    /// <summary>
+    /// Whether readers see different data than before, what changed under each configuration key the batch touched
+    /// (the change list costs only the keys touched, never the keys loaded), and the conflicts of the keys it wrote.
+    /// </summary>
     public ApplyResult Summarise(Dictionary<string, Slot>.AlternateLookup<ReadOnlySpan<char>> slots)
     {
-        bool changed = false;
+        List<EtcdConfigurationChange>? changes = null;
         Dictionary<(string Winner, string Loser), KeyConflict>? conflicts = null;
         foreach (var (key, before) in _before)
         {
             bool exists = slots.TryGetValue(key, out string? slotKey, out var slot);
-            changed |= exists != before.Exists
+            if (exists != before.Exists
                 || (exists
                     && (!string.Equals(slotKey, before.Key, StringComparison.Ordinal)
-                        || !string.Equals(slot.Value, before.Value, StringComparison.Ordinal)));
+                        || !string.Equals(slot.Value, before.Value, StringComparison.Ordinal))))
+            {
+                (changes ??= []).Add(new EtcdConfigurationChange(exists ? slotKey! : before.Key!, before.Value, exists ? slot.Value : null));
+            }
 
             if (exists && slot.Owner is ContenderSet set && set.Members.Any(c => Written.Contains(c.Source)))
             {
@@ -59,9 +65,13 @@ internal sealed class StoreBatch
             }
         }
 
-        return !changed && conflicts is null
-            ? ApplyResult.Unchanged
-            : new ApplyResult(changed, conflicts is null ? [] : [.. conflicts.Values]);
+        if (changes is null && conflicts is null)
+        {
+            return ApplyResult.Unchanged;
+        }
+
+        changes?.Sort(static (a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Key, b.Key));
+        return new ApplyResult(changes is not null, conflicts is null ? [] : [.. conflicts.Values], changes ?? []);
     }
 
     // What the readers saw under a configuration key before the batch first touched it.

@@ -18,13 +18,13 @@ internal static class Changes
     public static bool TryPut(KeyMapper mapper, string etcdKey, string value, EtcdValueFormat format, out EtcdKeyChange change)
     {
         change = default;
-        Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out string path, out int segments, out _));
+        Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out string path, out int segments, out bool isOverride, out _));
         if (!ValueDecoder.TryDecode(format, path, Encoding.UTF8.GetBytes(value), out var pairs, out _))
         {
             return false;
         }
 
-        change = new EtcdKeyChange(etcdKey, segments, pairs);
+        change = new EtcdKeyChange(etcdKey, segments, pairs, isOverride);
         return true;
     }
 
@@ -33,8 +33,9 @@ internal static class Changes
     public static Dictionary<string, string?> Snapshot(ConfigurationStore store) => Pairs.ToDictionary(store.Snapshot());
 
     /// <summary>
-    /// The reference resolution, from scratch: for every configuration key, the contributor with the most
-    /// segments wins, then the ordinally greatest etcd key; the key is spelled the winner's way.
+    /// The reference resolution, from scratch: for every configuration key, an override beats every ordinary key,
+    /// then the contributor with the most segments wins, then the ordinally greatest etcd key; the key is spelled
+    /// the winner's way.
     /// </summary>
     public static Dictionary<string, string?> Resolve(IEnumerable<EtcdKeyChange> entries)
     {
@@ -54,7 +55,8 @@ internal static class Changes
     }
 
     private static bool Outranks(EtcdKeyChange a, EtcdKeyChange b) =>
-        a.SegmentCount != b.SegmentCount
+        a.IsOverride != b.IsOverride ? a.IsOverride
+        : a.SegmentCount != b.SegmentCount
             ? a.SegmentCount > b.SegmentCount
             : string.CompareOrdinal(a.EtcdKey, b.EtcdKey) > 0;
 }

@@ -11,9 +11,13 @@ public sealed class ConfigurationStorePropertyTests
 {
     private static readonly KeyMapper s_mapper = new("/p/");
 
-    // Keys chosen to collide: blobs above keys, case twins, ':' inside segments, empty segments, the prefix key.
+    // Keys chosen to collide: blobs above keys, case twins, ':' inside segments, empty segments, the prefix key, and
+    // temporary overrides (a key, a blob above keys, a case twin) that outrank all of those.
     private static readonly string[] s_etcdKeys =
-        ["/p/", "/p/a", "/p/A", "/p/a/b", "/p/A/B", "/p/a:b", "/p/a//b", "/p/a/b/c", "/p/b", "/p/a/", "/p/c:d/e", "/p/c/d"];
+    [
+        "/p/", "/p/a", "/p/A", "/p/a/b", "/p/A/B", "/p/a:b", "/p/a//b", "/p/a/b/c", "/p/b", "/p/a/", "/p/c:d/e", "/p/c/d",
+        "/p/.overrides/a/b", "/p/.overrides/a", "/p/.overrides/A/B",
+    ];
 
     // null deletes; "1" at the prefix key does not decode, so the key keeps its last good values (a Keep change).
     private static readonly string?[] s_values =
@@ -45,6 +49,7 @@ public sealed class ConfigurationStorePropertyTests
                     var now = Snapshot(store);
                     Pairs.Equal(Resolve(model.Values), now);
                     Assert.Equal(Pairs.Show(previous) != Pairs.Show(now), result.Changed);
+                    Assert.Equal(Diff(previous, now), Show(result.Changes!));
                     AssertConflictsAreReal(result, model);
                     previous = now;
                 }
@@ -71,6 +76,15 @@ public sealed class ConfigurationStorePropertyTests
                 var expected = Resolve(listing.Values.Select(e => Undecodable(e.EtcdKey) ? model[e.EtcdKey] : e));
                 Pairs.Equal(expected, Snapshot(store));
                 Assert.Equal(Pairs.Show(previous) != Pairs.Show(expected), relist.Changed);
+                if (relist.Changes is { } listed)
+                {
+                    Assert.Equal(Diff(previous, expected), Show(listed));
+                }
+                else
+                {
+                    // Only the first load into an empty store lists nothing: everything it holds was added.
+                    Assert.Empty(previous);
+                }
 
                 store.ReplaceAll([]);
                 Assert.Equal(0, store.Count);
@@ -170,8 +184,35 @@ public sealed class ConfigurationStorePropertyTests
             Assert.Contains(winner.Contribution!, p => string.Equals(p.Key, conflict.ConfigurationKey, StringComparison.OrdinalIgnoreCase));
             Assert.Contains(loser.Contribution!, p => string.Equals(p.Key, conflict.ConfigurationKey, StringComparison.OrdinalIgnoreCase));
             Assert.Equal(winner.SegmentCount != loser.SegmentCount, conflict.WonBySegments);
+
+            // An override hiding an ordinary key is no conflict; two overrides, or two ordinary keys, are.
+            Assert.Equal(winner.IsOverride, loser.IsOverride);
         }
     }
+
+    // What a change list must say: every key whose presence, spelling or value differs, old and new, in key order.
+    private static string Diff(Dictionary<string, string?> before, Dictionary<string, string?> after)
+    {
+        var lines = new List<(string Key, string Line)>();
+        var keys = new HashSet<string>(before.Keys, StringComparer.OrdinalIgnoreCase);
+        keys.UnionWith(after.Keys);
+        foreach (var key in keys)
+        {
+            var old = before.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase));
+            var now = after.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase));
+            if (old.Key != now.Key || old.Value != now.Value)
+            {
+                var shown = now.Key ?? old.Key;
+                lines.Add((shown, $"{shown}: {old.Value ?? "<none>"} -> {now.Value ?? "<none>"}"));
+            }
+        }
+
+        lines.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Key, b.Key));
+        return string.Join("\n", lines.Select(l => l.Line));
+    }
+
+    private static string Show(IReadOnlyList<EtcdConfigurationChange> changes) =>
+        string.Join("\n", changes.Select(c => $"{c.Key}: {c.OldValue ?? "<none>"} -> {c.NewValue ?? "<none>"}"));
 
     private static List<string> Canonical(IEnumerable<string> keys) =>
         [.. keys.Order(ConfigurationKeyComparer.Instance).ThenBy(k => k, StringComparer.Ordinal)];

@@ -39,6 +39,50 @@ public sealed class ConfigurationStoreTests
 
     [Theory]
     [MemberData(nameof(BlobFirst))]
+    public void An_override_beats_every_ordinary_key_without_a_conflict_and_its_removal_shows_them_again(bool overrideFirst)
+    {
+        using var store = new ConfigurationStore(Mapper.Prefix);
+        var ordinary = new[] { Put("/myapp/Db", """{"Host":"from-blob","Port":"5432"}"""), Put("/myapp/Db/Host", "from-key") };
+        var overriding = Put("/myapp/.overrides/Db", """{"Host":"from-override","User":"op"}""");
+        Assert.True(overriding.IsOverride);
+
+        var first = store.Apply(overrideFirst ? [overriding] : ordinary);
+        var second = store.Apply(overrideFirst ? ordinary : [overriding]);
+
+        Pairs.Equal(
+            new Dictionary<string, string?> { ["Db:Host"] = "from-override", ["Db:Port"] = "5432", ["Db:User"] = "op" },
+            Snapshot(store));
+        Assert.DoesNotContain((overrideFirst ? first : second).Conflicts, c => c.WinningEtcdKey.Contains(".overrides", StringComparison.Ordinal));
+        Assert.Single((overrideFirst ? second : first).Conflicts, c => c.WinningEtcdKey == "/myapp/Db/Host");
+
+        var removed = store.Apply([Delete("/myapp/.overrides/Db")]);
+
+        Pairs.Equal(new Dictionary<string, string?> { ["Db:Host"] = "from-key", ["Db:Port"] = "5432" }, Snapshot(store));
+        Assert.Equal(
+            ["Db:Host: from-override -> from-key", "Db:User: op -> "],
+            removed.Changes!.Select(c => $"{c.Key}: {c.OldValue} -> {c.NewValue}"));
+        Assert.Empty(removed.Conflicts);
+    }
+
+    [Fact]
+    public void A_change_list_names_each_changed_key_once_with_its_first_and_last_value()
+    {
+        using var store = new ConfigurationStore(Mapper.Prefix);
+        store.Apply([Put("/myapp/A", "1"), Put("/myapp/B", "2"), Put("/myapp/Doc", """{"X":"x","Y":"y"}""")]);
+
+        var result = store.Apply(
+        [
+            Put("/myapp/A", "10"), Put("/myapp/A", "11"), Delete("/myapp/B"), Put("/myapp/C", "3"),
+            Put("/myapp/Doc", """{"X":"x","Y":"y2"}"""), Put("/myapp/B", "2"),
+        ]);
+
+        Assert.Equal(
+            ["A: 1 -> 11", "C:  -> 3", "Doc:Y: y -> y2"],
+            result.Changes!.Select(c => $"{c.Key}: {c.OldValue} -> {c.NewValue}"));
+    }
+
+    [Theory]
+    [MemberData(nameof(BlobFirst))]
     public void A_key_with_more_segments_beats_a_blob_whatever_the_order(bool blobFirst)
     {
         using var store = new ConfigurationStore(Mapper.Prefix);

@@ -63,8 +63,12 @@ public sealed class ConfigurationViewTests
 
         Assert.Equal(etcdKey, mapper.ToEtcdKey(key));
         Assert.Equal(overrideKey, mapper.ToOverrideKey(key));
-        Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out var path, out _, out _));
+        Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out var path, out _, out var isOverride, out _));
         Assert.Equal(key, path);
+        Assert.False(isOverride);
+        Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(overrideKey), out var overridden, out _, out isOverride, out _));
+        Assert.Equal(key, overridden);
+        Assert.True(isOverride);
         Assert.True(mapper.IsOverride(Encoding.UTF8.GetBytes(overrideKey)));
         Assert.False(mapper.IsOverride(Encoding.UTF8.GetBytes(etcdKey)));
     }

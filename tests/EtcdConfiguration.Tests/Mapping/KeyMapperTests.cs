@@ -54,11 +54,44 @@ public sealed class KeyMapperTests
         {
             var mapper = new KeyMapper(prefix);
 
-            Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out string mapped, out int count, out var error));
+            Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out string mapped, out int count, out _, out var error));
             Assert.Equal(path, mapped);
             Assert.Equal(segments, count);
             Assert.Equal(KeyMapError.None, error);
         }
+    }
+
+    [Theory]
+    [InlineData("/myapp/.overrides/Db", true)]
+    [InlineData("/myapp/Db/Host", false)]
+    [InlineData("/myapp/.overridesX/Db", false)]
+    [InlineData("/myapp/x/.overrides/Db", false)]
+    [InlineData("/myapp/.Overrides/Db", false)]
+    public void Only_the_first_segment_dot_overrides_is_reserved(string etcdKey, bool isOverride)
+    {
+        var mapper = new KeyMapper("/myapp");
+
+        Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out _, out _, out bool mappedOverride, out _));
+        Assert.Equal(isOverride, mappedOverride);
+    }
+
+    [Theory]
+    [InlineData("/myapp/.overrides/Checkout/MaxItems", "Checkout:MaxItems", 2)]
+    [InlineData("/myapp/.overrides/Beta", "Beta", 1)]
+    [InlineData("/myapp/.overrides//a//b/", "a:b", 2)]
+    [InlineData("/myapp/.overrides/a:b", "a:b", 2)]
+    [InlineData("/myapp/.overrides/.overrides/x", ".overrides:x", 2)]
+    [InlineData("/myapp/.overrides/", "", 0)]
+    [InlineData("/myapp/.overrides", "", 0)]
+    public void An_override_key_maps_to_the_configuration_key_it_overrides(string etcdKey, string path, int segments)
+    {
+        var mapper = new KeyMapper("/myapp/");
+
+        Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out string mapped, out int count, out bool isOverride, out var error));
+        Assert.True(isOverride);
+        Assert.Equal(path, mapped);
+        Assert.Equal(segments, count);
+        Assert.Equal(KeyMapError.None, error);
     }
 
     [Theory]
@@ -72,7 +105,7 @@ public sealed class KeyMapperTests
     {
         var mapper = new KeyMapper("/myapp");
 
-        Assert.False(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out _, out _, out var error));
+        Assert.False(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out _, out _, out _, out var error));
         Assert.Equal(KeyMapError.OutsidePrefix, error);
     }
 
@@ -86,7 +119,7 @@ public sealed class KeyMapperTests
         var mapper = new KeyMapper("/myapp/");
         byte[] key = [.. "/myapp/"u8, .. rest];
 
-        Assert.False(mapper.TryMap(key, out _, out _, out var error));
+        Assert.False(mapper.TryMap(key, out _, out _, out _, out var error));
         Assert.Equal(KeyMapError.InvalidUtf8, error);
     }
 
@@ -97,7 +130,7 @@ public sealed class KeyMapperTests
         string segment = new('x', 300);
         string etcdKey = "/p/" + segment + "//" + segment + "/";
 
-        Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out string path, out int count, out _));
+        Assert.True(mapper.TryMap(Encoding.UTF8.GetBytes(etcdKey), out string path, out int count, out _, out _));
         Assert.Equal(segment + ":" + segment, path);
         Assert.Equal(2, count);
     }
