@@ -67,11 +67,12 @@ internal sealed class ChangeGate
         var combined = new List<EtcdKeyChange>(_pending.Values);
         combined.AddRange(changes);
         var held = new HashSet<string>(StringComparer.Ordinal);
-        List<OptionsFailure> failures;
+
+        // Every type that failed on the way counts: the last round, without the held-back changes, usually passes.
+        var failures = new List<OptionsFailure>();
         while (true)
         {
             var view = new CandidateView(_owner, _store, combined.Where(c => !held.Contains(c.EtcdKey)));
-            failures = [];
             var failing = new List<Footprint>();
             foreach (var (options, footprint) in affected)
             {
@@ -84,9 +85,13 @@ internal sealed class ChangeGate
                 }
 
                 footprint.Absorb(read);
-                if (messages.Count > 0)
+                if (messages.Count > 0 && !failures.Any(f => f.Options == options.DisplayName))
                 {
                     failures.Add(new OptionsFailure(options.DisplayName, [.. footprint.Roots()], messages));
+                }
+
+                if (messages.Count > 0)
+                {
                     failing.Add(footprint);
                 }
             }

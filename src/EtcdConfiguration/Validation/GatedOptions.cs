@@ -52,8 +52,7 @@ internal sealed class GatedOptions<TOptions>(string name) : GatedOptions(typeof(
         }
         catch (InvalidOperationException unbindable)
         {
-            // The binder's conversion failure; its message names the configuration path and the target type only.
-            return [unbindable.Message];
+            return [BinderFailure.Describe(unbindable)];
         }
     }
 }
