@@ -57,7 +57,6 @@ internal sealed class GatedApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        File.WriteAllLines("/tmp/gate-debug-" + Guid.NewGuid().ToString("N") + ".log", Logs.Lines);
         await _host.StopAsync();
         _host.Dispose();
         ((IDisposable)_configuration).Dispose();
