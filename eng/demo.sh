@@ -90,6 +90,33 @@ if [[ "$after" != *"Changed live"* ]]; then echo "The change did not reach the a
 echo "The app served the new values within ${elapsed_ms} ms of the write (polling the page every 50 ms)."
 echo "Health: $(http_get "$app_port" /health)"
 
+# ---- Validated changes (issue 11, part 1): a bad push is held back -------------------------------------
+# Kept as one block on purpose: it only needs the app running and `etcdctl`, whatever seeded the keys.
+wait_for() { # wait_for PATH TEXT: poll the app until PATH's body contains TEXT; prints the body
+  local body=""
+  for _ in $(seq 200); do
+    body=$(http_get "$app_port" "$1" 2>/dev/null || true)
+    [[ "$body" == *"$2"* ]] && break
+    sleep 0.05
+  done
+  echo "$body"
+  [[ "$body" == *"$2"* ]]
+}
+echo "Pushing an invalid MaxItems (0; CheckoutOptions allows 1 to 100)..."
+etcdctl put /webapp/Checkout/MaxItems 0 >/dev/null
+health=$(wait_for /health Degraded) || { echo "The health check did not report the held-back change: $health" >&2; exit 1; }
+echo "Health: $health"
+served=$(http_get "$app_port" /)
+echo "Served: $served"
+if [[ "$served" != *'"maxItems":50'* ]]; then echo "The app did not keep the last valid MaxItems." >&2; exit 1; fi
+echo "The app still serves the last valid MaxItems (50); etcd holds 0, held back."
+echo "Fixing it (MaxItems 60)..."
+etcdctl put /webapp/Checkout/MaxItems 60 >/dev/null
+served=$(wait_for / '"maxItems":60') || { echo "The fix did not reach the app: $served" >&2; exit 1; }
+echo "Served: $served"
+echo "Health: $(wait_for /health Healthy)"
+# ---- end of validated changes -----------------------------------------------------------------------
+
 if [ "${1:-}" = "--keep" ]; then
   echo "etcd: $endpoint   app: http://127.0.0.1:$app_port   (Ctrl+C to stop)"
   echo "Try: ETCDCTL_API=3 etcdctl --endpoints $endpoint put /webapp/Checkout/Banner 'your text'"

@@ -8,7 +8,13 @@ var builder = WebApplication.CreateBuilder(args);
 // Etcd:Endpoints and Etcd:Prefix come from appsettings.json, the environment (Etcd__Endpoints) or the command line.
 builder.Configuration.AddEtcd(builder.Configuration.GetSection("Etcd"));
 
-builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("Checkout"));
+// A bad push to etcd (MaxItems 0, or "lots") is held back: the app keeps serving the last valid options and
+// /health says Degraded until a valid value arrives.
+builder.Services.AddOptions<CheckoutOptions>()
+    .Bind(builder.Configuration.GetSection("Checkout"))
+    .ValidateDataAnnotations()
+    .ValidateOnStart()
+    .ValidateEtcdChanges();
 builder.Services.AddFeatureManagement();
 builder.Services.AddHealthChecks().AddEtcdConfiguration();
 

@@ -14,7 +14,9 @@ namespace EtcdConfiguration;
 /// <item><description>Healthy: every provider loaded from etcd and follows it.</description></item>
 /// <item><description>
 /// Degraded: a provider is reconnecting to etcd (its data may be behind), is stale (started from its cache file
-/// and has not reached etcd yet), or skips keys for bad input (the keys are named, never their values).
+/// and has not reached etcd yet), skips keys for bad input (the keys are named, never their values), or holds back
+/// a change because an options type gated with <c>ValidateEtcdChanges()</c> would not validate (the type, its
+/// sections and the validators' messages are given, never a value).
 /// </description></item>
 /// <item><description>
 /// Unhealthy (the registration's failure status): a provider has no data at all, neither from etcd nor from a
@@ -78,6 +80,12 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
         var skipped = status.SkippedKeys.Count == 0 ? string.Empty
             : $" {status.SkippedKeys.Count} key(s) skipped for bad input: {string.Join(", ", status.SkippedKeys.Take(NamedSkippedKeys).Select(k => $"'{k}'"))}{(status.SkippedKeys.Count > NamedSkippedKeys ? ", ..." : string.Empty)}.";
         var error = status.LastError is null ? string.Empty : $" Last error: {status.LastError}";
+        if (status.RejectedRevision is { } rejected && status.State is EtcdConfigurationState.Live or EtcdConfigurationState.Reconnecting)
+        {
+            // Degraded, not failed: the app serves the last valid values, which is what the gate is for.
+            skipped += $" The change at revision {rejected} is held back because options would not validate: {string.Join(" ", status.ValidationFailures)}";
+        }
+
         return status.State switch
         {
             EtcdConfigurationState.Live when skipped.Length == 0 => (HealthStatus.Healthy, $"'{prefix}' is live at revision {status.Revision}."),
@@ -100,6 +108,12 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
             ["skippedKeyCount"] = status.SkippedKeys.Count,
             ["skippedKeys"] = status.SkippedKeys.Take(NamedSkippedKeys).ToArray(),
         };
+        if (status.RejectedRevision is { } rejected)
+        {
+            data["rejectedRevision"] = rejected;
+            data["validationFailures"] = status.ValidationFailures.ToArray();
+        }
+
         if (status.WatchEndpoint is not null)
         {
             data["watchEndpoint"] = status.WatchEndpoint;
@@ -139,7 +153,8 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
         return name;
     }
 
-    private static IEnumerable<EtcdConfigurationProvider> FindProviders(IConfiguration configuration)
+    // Also how ValidateEtcdChanges finds the providers to gate: one answer to "which etcd sources does the app have".
+    internal static IEnumerable<EtcdConfigurationProvider> FindProviders(IConfiguration configuration)
     {
         if (configuration is not IConfigurationRoot root)
         {

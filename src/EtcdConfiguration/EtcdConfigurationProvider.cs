@@ -5,6 +5,7 @@ using EtcdConfiguration.Mapping;
 using EtcdConfiguration.Monitoring;
 using EtcdConfiguration.Store;
 using EtcdConfiguration.Sync;
+using EtcdConfiguration.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -111,6 +112,13 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     /// <summary>Where every change from etcd is applied; the benchmark harness times it directly.</summary>
     internal BatchApplier Applier => _applier;
 
+    /// <summary>
+    /// Starts validating changes from etcd for <paramref name="gated"/> before they are applied, building options with
+    /// <paramref name="services"/>; called when the host starts (see <c>ValidateEtcdChanges</c>).
+    /// </summary>
+    internal ChangeGate AttachGate(IServiceProvider services, IReadOnlyList<GatedOptions> gated) =>
+        _applier.AttachGate(() => new ChangeGate(this, _store, services, gated));
+
     /// <summary>The pooled client, acquired on first use.</summary>
     internal EtcdClient Client => (_client ??= EtcdClientPool.Acquire(Source)).Client;
 
@@ -187,7 +195,8 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
             return true;
         }
 
-        return _store.TryGet(key, out value);
+        // The validation gate binding options from a batch not applied yet reads it here; no one else sees it.
+        return CandidateView.ActiveFor(this) is { } candidate ? candidate.TryGet(key, out value) : _store.TryGet(key, out value);
     }
 
     /// <summary>
@@ -199,8 +208,11 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     public override void Set(string key, string? value) => base.Set(key, value);
 
     /// <inheritdoc/>
-    public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
-        _store.GetChildKeys(Data.Count > 0 ? base.GetChildKeys(earlierKeys, parentPath) : earlierKeys, parentPath);
+    public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
+    {
+        var earlier = Data.Count > 0 ? base.GetChildKeys(earlierKeys, parentPath) : earlierKeys;
+        return CandidateView.ActiveFor(this) is { } candidate ? candidate.GetChildKeys(earlier, parentPath) : _store.GetChildKeys(earlier, parentPath);
+    }
 
     /// <summary>
     /// Stops the watch and releases the connection. No background work survives it; the last values stay readable.

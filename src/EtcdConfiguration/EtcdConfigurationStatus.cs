@@ -42,6 +42,19 @@ public sealed class EtcdConfigurationStatus
     /// </summary>
     public string? WatchEndpoint { get; init; }
 
+    /// <summary>
+    /// The etcd revision whose changes are held back because an options type gated with <c>ValidateEtcdChanges()</c>
+    /// would not validate with them; <see langword="null"/> when nothing is held back. The keys under that type's
+    /// sections keep their last valid values until a later state of etcd validates.
+    /// </summary>
+    public long? RejectedRevision { get; init; }
+
+    /// <summary>
+    /// Why <see cref="RejectedRevision"/> is held back: per options type, the sections it reads and the validators'
+    /// messages (they name members, never values). Empty when nothing is held back.
+    /// </summary>
+    public IReadOnlyList<string> ValidationFailures { get; init; } = [];
+
     /// <summary>The cache file, when <see cref="EtcdConfigurationSource.CacheFile"/> is set.</summary>
     public string? CacheFile { get; init; }
 

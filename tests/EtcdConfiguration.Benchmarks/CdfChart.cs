@@ -19,6 +19,7 @@ internal static class CdfChart
         {
             ("provider → reload token", result.ReloadTokenSamples, Colors.Crimson),
             ("provider → IOptionsMonitor.OnChange (options rebound)", result.OnChangeSamples, Colors.Purple),
+            ("provider → OnChange, gated by ValidateEtcdChanges()", result.GatedOnChangeSamples, Colors.Orange),
             ("our client's raw watch (floor)", result.OurWatchSamples, Colors.SteelBlue),
             ("dotnet-etcd raw watch", result.PeerWatchSamples, Colors.DarkOrange),
         };

@@ -3,6 +3,7 @@ using System.Globalization;
 using EtcdConfiguration.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -10,9 +11,11 @@ namespace EtcdConfiguration.Benchmarks;
 
 /// <summary>
 /// One write, then the time until the app is told: the provider's reload token (10,000 keys loaded), another
-/// provider through <c>IOptionsMonitor.OnChange</c> (10,000 keys loaded, the options rebound on every reload), our
-/// client's bare watch and dotnet-etcd's bare watch, each on a prefix of its own. Writes are sequential and rotate
-/// among the four, so each pays the same write path and the same machine state.
+/// provider through <c>IOptionsMonitor.OnChange</c> (10,000 keys loaded, the options rebound on every reload), the
+/// same with the options gated by <c>ValidateEtcdChanges()</c> (every write touches the gated section, so each one
+/// is bound and validated before it is applied), our client's bare watch and dotnet-etcd's bare watch, each on a
+/// prefix of its own. Writes are sequential and rotate among the five, so each pays the same write path and the
+/// same machine state.
 /// </summary>
 internal static class PropagationScenario
 {
@@ -38,6 +41,27 @@ internal static class PropagationScenario
         var changeProbe = new ArrivalProbe();
         using var subscription = monitor.OnChange((_, _) => changeProbe.Hit());
 
+        // The gated variant: the same options and data, validated before each change is applied. The gate attaches
+        // when the host starts its hosted services; started here by hand, as a host does.
+        var gatedData = await context.DataSetAsync("prop-gated", settings.PropagationKeys);
+        var gatedRoot = new ConfigurationBuilder().AddEtcd(context.Endpoint, gatedData.Prefix).Build();
+        var gatedServices = new ServiceCollection();
+        gatedServices.AddSingleton<IConfiguration>(gatedRoot);
+        gatedServices.AddOptions<BenchItemOptions>()
+            .Bind(gatedRoot.GetSection(DataSet.ConfigurationPath(0)))
+            .Validate(o => o.Name is { Length: > 0 }, "Name is required.")
+            .ValidateEtcdChanges();
+        await using var gatedProvider = gatedServices.BuildServiceProvider();
+        var gatedHosted = gatedProvider.GetServices<IHostedService>().ToList();
+        foreach (var hosted in gatedHosted)
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        var gatedMonitor = gatedProvider.GetRequiredService<IOptionsMonitor<BenchItemOptions>>();
+        var gatedProbe = new ArrivalProbe();
+        using var gatedSubscription = gatedMonitor.OnChange((_, _) => gatedProbe.Hit());
+
         using var stop = new CancellationTokenSource();
         using var ourClient = context.NewClient();
         var ourProbe = new ArrivalProbe();
@@ -59,6 +83,7 @@ internal static class PropagationScenario
             (changeProbe, data.Key(0), []),
             (ourProbe, ourPrefix + "S0000/K00", []),
             (peerProbe, peerPrefix + "S0000/K00", []),
+            (gatedProbe, gatedData.Key(0), []),
         };
         var staleReads = 0;
         var rounds = settings.WarmupRounds + settings.PropagationWrites;
@@ -76,7 +101,8 @@ internal static class PropagationScenario
                     samples.Add(latency);
                 }
 
-                if (target == 1 && monitor.CurrentValue.Name != tag + "-000000")
+                if ((target == 1 && monitor.CurrentValue.Name != tag + "-000000")
+                    || (target == 4 && gatedMonitor.CurrentValue.Name != tag + "-000000"))
                 {
                     staleReads++;
                 }
@@ -84,6 +110,12 @@ internal static class PropagationScenario
         }
 
         peer.CancelWatch(peerWatchId);
+        foreach (var hosted in gatedHosted)
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+
+        ((IDisposable)gatedRoot).Dispose();
         await stop.CancelAsync();
         await ourLoop;
 
@@ -94,14 +126,16 @@ internal static class PropagationScenario
             Summary.Of(targets[1].Samples),
             Summary.Of(targets[2].Samples),
             Summary.Of(targets[3].Samples),
+            Summary.Of(targets[4].Samples),
             staleReads,
             targets[0].Samples,
             targets[1].Samples,
             targets[2].Samples,
-            targets[3].Samples);
+            targets[3].Samples,
+            targets[4].Samples);
         BenchContext.Log(string.Create(
             CultureInfo.InvariantCulture,
-            $"propagation p50/p99 ms: reload token {result.ReloadToken.Median:0.000}/{result.ReloadToken.P99:0.000}, OnChange {result.OnChange.Median:0.000}/{result.OnChange.P99:0.000}, our watch {result.OurWatch.Median:0.000}/{result.OurWatch.P99:0.000}, dotnet-etcd watch {result.PeerWatch.Median:0.000}/{result.PeerWatch.P99:0.000}"));
+            $"propagation p50/p99 ms: reload token {result.ReloadToken.Median:0.000}/{result.ReloadToken.P99:0.000}, OnChange {result.OnChange.Median:0.000}/{result.OnChange.P99:0.000}, gated OnChange {result.GatedOnChange.Median:0.000}/{result.GatedOnChange.P99:0.000}, our watch {result.OurWatch.Median:0.000}/{result.OurWatch.P99:0.000}, dotnet-etcd watch {result.PeerWatch.Median:0.000}/{result.PeerWatch.P99:0.000}"));
         return (result, (IDisposable)root);
     }
 

@@ -80,7 +80,7 @@ internal static class ReportWriter
     {
         Line(md, $"## Propagation");
         Line(md, $"");
-        Line(md, $"One put, then the time until the app is told, with {p.LoadedKeys:N0} keys loaded: a provider's reload token (`IConfigurationRoot.GetReloadToken()`, what every change listener hangs on), and another provider's `IOptionsMonitor<T>.OnChange` (the options rebound from the new data by the framework's binder, then the listener called); against the raw watch floors measured the same way — our client's bare watch and dotnet-etcd's. Each has a prefix of its own. The clock starts just before the put is sent, so every variant includes the same write round trip. {p.Writes:N0} writes per variant, one at a time, rotating among the four.");
+        Line(md, $"One put, then the time until the app is told, with {p.LoadedKeys:N0} keys loaded: a provider's reload token (`IConfigurationRoot.GetReloadToken()`, what every change listener hangs on), and another provider's `IOptionsMonitor<T>.OnChange` (the options rebound from the new data by the framework's binder, then the listener called), and a third provider's `OnChange` with the options gated by `ValidateEtcdChanges()` (every write touches the gated section, so the gate binds and validates the options from the candidate data before applying it); against the raw watch floors measured the same way — our client's bare watch and dotnet-etcd's. Each has a prefix of its own. The clock starts just before the put is sent, so every variant includes the same write round trip. {p.Writes:N0} writes per variant, one at a time, rotating among the five.");
         Line(md, $"");
         Line(md, $"| ms from put to notification | p50 | p99 | max | min |");
         Line(md, $"| --- | --- | --- | --- | --- |");
@@ -90,6 +90,8 @@ internal static class ReportWriter
         Line(md, $"| dotnet-etcd raw watch | {p.PeerWatch.Median:0.000} | {p.PeerWatch.P99:0.000} | {p.PeerWatch.Max:0.000} | {p.PeerWatch.Min:0.000} |");
         Line(md, $"| reload token − our floor | {p.ReloadToken.Median - p.OurWatch.Median:+0.000;-0.000} | {p.ReloadToken.P99 - p.OurWatch.P99:+0.000;-0.000} | | |");
         Line(md, $"| OnChange − our floor | {p.OnChange.Median - p.OurWatch.Median:+0.000;-0.000} | {p.OnChange.P99 - p.OurWatch.P99:+0.000;-0.000} | | |");
+        Line(md, $"| provider → `OnChange`, options gated by `ValidateEtcdChanges()` | {p.GatedOnChange.Median:0.000} | {p.GatedOnChange.P99:0.000} | {p.GatedOnChange.Max:0.000} | {p.GatedOnChange.Min:0.000} |");
+        Line(md, $"| gate cost (gated − ungated `OnChange`) | {p.GatedOnChange.Median - p.OnChange.Median:+0.000;-0.000} | {p.GatedOnChange.P99 - p.OnChange.P99:+0.000;-0.000} | | |");
         Line(md, $"| reload token − dotnet-etcd's watch | {p.ReloadToken.Median - p.PeerWatch.Median:+0.000;-0.000} | {p.ReloadToken.P99 - p.PeerWatch.P99:+0.000;-0.000} | | |");
         Line(md, $"");
         Line(md, $"The gap between the reload token and `OnChange` is the rebinding of the options: the binder asks the configuration for the children of the bound section, and `GetChildKeys` scans every loaded configuration key ({p.LoadedKeys * 6:N0} here), as the framework's own providers do. It grows with the keys loaded; see the notes at the end.");

@@ -5,6 +5,7 @@ using EtcdConfiguration.Mapping;
 using EtcdConfiguration.Monitoring;
 using EtcdConfiguration.Store;
 using EtcdConfiguration.Sync;
+using EtcdConfiguration.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace EtcdConfiguration.Applying;
@@ -30,6 +31,7 @@ internal sealed class BatchApplier : ISyncTarget
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private long _revision;
+    private ChangeGate? _changeGate;
 
     /// <summary>Creates the applier; <see cref="Cache"/> is set once, before the first load.</summary>
     /// <param name="mapper">The prefix and its key mapping.</param>
@@ -79,6 +81,7 @@ internal sealed class BatchApplier : ISyncTarget
         var revision = await reader.ReadAsync(page => _decoder.DecodeSnapshotPage(page, entries, skipped), cancellationToken);
 
         ApplyResult result;
+        var verdict = GateVerdict.None;
         lock (_gate)
         {
             if (revision <= _revision)
@@ -86,12 +89,23 @@ internal sealed class BatchApplier : ISyncTarget
                 return;
             }
 
-            result = _store.ReplaceAll(entries);
+            if (_changeGate is { } changeGate)
+            {
+                IReadOnlyList<EtcdKeyChange> admitted;
+                (admitted, verdict) = changeGate.Admit(_store.Difference(entries), revision, replacesAll: true);
+                result = _store.Apply(admitted);
+            }
+            else
+            {
+                result = _store.ReplaceAll(entries);
+            }
+
             Interlocked.Exchange(ref _revision, revision);
         }
 
         _logger.LogInformation("Loaded {Count} etcd keys under '{Prefix}' at revision {Revision}.", entries.Count, _mapper.Prefix, revision);
         _monitor.SnapshotApplied(revision, _store.Count, result, skipped, started);
+        _monitor.GateDecided(verdict);
         Cache?.Schedule();
         Publish(result, skipped, revision);
     }
@@ -106,14 +120,24 @@ internal sealed class BatchApplier : ISyncTarget
         var started = Stopwatch.GetTimestamp();
         DecodedBatch batch;
         ApplyResult result;
+        var verdict = GateVerdict.None;
         lock (_gate)
         {
             batch = _decoder.DecodeWatchBatch(responses, _revision);
-            result = batch.Changes.Count == 0 ? ApplyResult.Unchanged : _store.Apply(batch.Changes);
+            IReadOnlyList<EtcdKeyChange> changes = batch.Changes;
+
+            // The validation gate, only when the app asked for one: what it holds back waits in it, unapplied.
+            if (_changeGate is { } changeGate && changes.Count > 0)
+            {
+                (changes, verdict) = changeGate.Admit(changes, batch.Reached, replacesAll: false);
+            }
+
+            result = changes.Count == 0 ? ApplyResult.Unchanged : _store.Apply(changes);
             Interlocked.Exchange(ref _revision, batch.Reached);
         }
 
         _monitor.BatchApplied(responses, _store.Count, batch, result);
+        _monitor.GateDecided(verdict);
         if (result.Changed)
         {
             Cache?.Schedule();
@@ -135,6 +159,30 @@ internal sealed class BatchApplier : ISyncTarget
         }
 
         _monitor.CacheRestored(document, path, _store.Count);
+    }
+
+    /// <summary>
+    /// Validates every later change for the gated options types before it is applied (see <see cref="ChangeGate"/>);
+    /// <paramref name="create"/> runs under the apply lock, so it learns from data no batch is changing.
+    /// </summary>
+    public ChangeGate AttachGate(Func<ChangeGate> create)
+    {
+        lock (_gate)
+        {
+            return _changeGate = create();
+        }
+    }
+
+    /// <summary>Stops validating with <paramref name="gate"/>, if it is still the one attached.</summary>
+    public void DetachGate(ChangeGate gate)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_changeGate, gate))
+            {
+                _changeGate = null;
+            }
+        }
     }
 
     /// <inheritdoc/>

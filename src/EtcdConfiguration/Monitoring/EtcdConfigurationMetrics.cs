@@ -35,6 +35,9 @@ internal static class EtcdConfigurationMetrics
     public static readonly Counter<long> SkippedKeys = Source.CreateCounter<long>(
         "etcd_configuration.skipped_keys", "{key}", "etcd keys skipped for bad input (a value that does not decode, a name that is not UTF-8), counted each time one is met.");
 
+    public static readonly Counter<long> RejectedChanges = Source.CreateCounter<long>(
+        "etcd_configuration.rejected_changes", "{change}", "Batches from etcd held back, in part, because an options type gated with ValidateEtcdChanges() would not validate; tagged with the options type.");
+
     public static readonly Histogram<double> LoadDuration = Source.CreateHistogram<double>(
         "etcd_configuration.load.duration", "s", "How long a successful load of a whole prefix from etcd took, read and apply.");
 

@@ -3,6 +3,7 @@ using EtcdConfiguration.Applying;
 using EtcdConfiguration.Caching;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Store;
+using EtcdConfiguration.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace EtcdConfiguration.Monitoring;
@@ -137,6 +138,36 @@ internal sealed class ProviderMonitor : IDisposable
             revision,
             changes.Count,
             keys);
+    }
+
+    /// <summary>What the validation gate decided for a batch or a re-read: held back, cleared, or nothing new.</summary>
+    public void GateDecided(GateVerdict verdict)
+    {
+        switch (verdict.Outcome)
+        {
+            case GateOutcome.Rejected:
+                Status.Rejected(verdict.Revision, [.. verdict.Failures.Select(f => f.ToString())]);
+                foreach (var failure in verdict.Failures)
+                {
+                    EtcdConfigurationMetrics.RejectedChanges.Add(1, PrefixTag, new KeyValuePair<string, object?>("options", failure.Options));
+                    _logger.LogWarning(
+                        "Held back the change of '{Prefix}' at revision {Revision}: the options {Options} would not validate, so the keys under {Sections} keep their last valid values. {Messages}",
+                        _prefix,
+                        verdict.Revision,
+                        failure.Options,
+                        string.Join(", ", failure.Sections.Select(s => $"'{s}'")),
+                        string.Join(" ", failure.Messages));
+                }
+
+                break;
+            case GateOutcome.Cleared:
+                Status.RejectionCleared();
+                _logger.LogInformation(
+                    "The configuration of '{Prefix}' validates again at revision {Revision}; the changes held back are applied.",
+                    _prefix,
+                    verdict.Revision);
+                break;
+        }
     }
 
     public void BatchDone(long started) =>

@@ -17,6 +17,8 @@ internal sealed class ProviderStatus
     private DateTimeOffset? _cacheWrittenAt;
     private string? _lastError;
     private DateTimeOffset? _lastErrorTime;
+    private long? _rejectedRevision;
+    private string[] _validationFailures = [];
 
     public EtcdConfigurationState State
     {
@@ -143,6 +145,26 @@ internal sealed class ProviderStatus
         }
     }
 
+    /// <summary>The validation gate holds back the changes of <paramref name="revision"/> for these failures.</summary>
+    public void Rejected(long revision, string[] failures)
+    {
+        lock (_gate)
+        {
+            _rejectedRevision = revision;
+            _validationFailures = failures;
+        }
+    }
+
+    /// <summary>Nothing is held back any more.</summary>
+    public void RejectionCleared()
+    {
+        lock (_gate)
+        {
+            _rejectedRevision = null;
+            _validationFailures = [];
+        }
+    }
+
     public EtcdConfigurationStatus ToPublic(string prefix, string? cacheFile, string? watchEndpoint)
     {
         lock (_gate)
@@ -162,6 +184,8 @@ internal sealed class ProviderStatus
                 CacheFile = cacheFile,
                 WatchEndpoint = watchEndpoint,
                 CacheWrittenAt = _state == EtcdConfigurationState.Stale ? _cacheWrittenAt : null,
+                RejectedRevision = _rejectedRevision,
+                ValidationFailures = _validationFailures,
             };
         }
     }

@@ -169,6 +169,35 @@ internal sealed partial class ConfigurationStore : IDisposable
     }
 
     /// <summary>
+    /// The configuration keys <paramref name="etcdKey"/> contributes now (whether or not it wins them); none when
+    /// it gives nothing. The validation gate reads it to see what a change withdraws.
+    /// </summary>
+    public IReadOnlyList<string> ContributedKeys(string etcdKey)
+    {
+        ArgumentNullException.ThrowIfNull(etcdKey);
+        lock (_writeGate)
+        {
+            var current = Find(etcdKey);
+            return current.Complex is { } contributor ? contributor.Keys
+                : current.SimpleKey is { } key ? [key]
+                : [];
+        }
+    }
+
+    /// <summary>
+    /// The changes that would make the store hold exactly <paramref name="entries"/>, as <see cref="ReplaceAll"/>
+    /// would apply them, without applying anything: for the validation gate to look at a re-read snapshot first.
+    /// </summary>
+    public List<EtcdKeyChange> Difference(IEnumerable<EtcdKeyChange> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        lock (_writeGate)
+        {
+            return ChangesToReplace(entries);
+        }
+    }
+
+    /// <summary>
     /// Makes the store hold exactly <paramref name="entries"/> (a full listing of the prefix, after a compaction
     /// for example): etcd keys missing from it are deleted, keys listed with <see cref="EtcdKeyChange.Keep"/> keep
     /// what they have, and only the difference is applied, atomically.
@@ -185,47 +214,53 @@ internal sealed partial class ConfigurationStore : IDisposable
                 return LoadIntoEmpty(listing);
             }
 
-            var wanted = new Dictionary<string, EtcdKeyChange>(StringComparer.Ordinal);
-            foreach (var entry in entries)
-            {
-                ArgumentNullException.ThrowIfNull(entry.EtcdKey, nameof(entries));
-                if (!entry.KeepsCurrent || !wanted.ContainsKey(entry.EtcdKey))
-                {
-                    wanted[entry.EtcdKey] = entry;
-                }
-            }
+            return ApplyCore(ChangesToReplace(entries));
+        }
+    }
 
-            var changes = new List<EtcdKeyChange>(wanted.Count);
-            foreach (var entry in wanted.Values)
+    // Called with the write gate held: the changes from the current state to exactly the listed entries.
+    private List<EtcdKeyChange> ChangesToReplace(IEnumerable<EtcdKeyChange> entries)
+    {
+        var wanted = new Dictionary<string, EtcdKeyChange>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            ArgumentNullException.ThrowIfNull(entry.EtcdKey, nameof(entries));
+            if (!entry.KeepsCurrent || !wanted.ContainsKey(entry.EtcdKey))
             {
-                if (!entry.KeepsCurrent)
-                {
-                    changes.Add(entry);
-                }
+                wanted[entry.EtcdKey] = entry;
             }
+        }
 
-            foreach (string etcdKey in _contributors.Keys)
+        var changes = new List<EtcdKeyChange>(wanted.Count);
+        foreach (var entry in wanted.Values)
+        {
+            if (!entry.KeepsCurrent)
             {
+                changes.Add(entry);
+            }
+        }
+
+        foreach (string etcdKey in _contributors.Keys)
+        {
+            if (!wanted.ContainsKey(etcdKey))
+            {
+                changes.Add(EtcdKeyChange.Delete(etcdKey));
+            }
+        }
+
+        foreach (var (key, slot) in _slots)
+        {
+            if (slot.Owner is null)
+            {
+                string etcdKey = SimpleEtcdKey(key);
                 if (!wanted.ContainsKey(etcdKey))
                 {
                     changes.Add(EtcdKeyChange.Delete(etcdKey));
                 }
             }
-
-            foreach (var (key, slot) in _slots)
-            {
-                if (slot.Owner is null)
-                {
-                    string etcdKey = SimpleEtcdKey(key);
-                    if (!wanted.ContainsKey(etcdKey))
-                    {
-                        changes.Add(EtcdKeyChange.Delete(etcdKey));
-                    }
-                }
-            }
-
-            return ApplyCore(changes);
         }
+
+        return changes;
     }
 
     /// <inheritdoc/>
