@@ -200,7 +200,7 @@ internal sealed class EtcdConnection : IDisposable
         return failure switch
         {
             TimeoutRejectedException => new EtcdUnavailableException(
-                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList} within the dial timeout of {Options.DialTimeout.TotalSeconds:0.###} s"
+                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList} within the dial timeout of {Options.DialTimeout.TotalSeconds:0.###} s (DialTimeout)"
                 + (lastFailure is null ? "; none answered." : $"; last error: {EndSentence(Describe(lastFailure))}"),
                 operation,
                 endpoint?.Address,

@@ -90,7 +90,8 @@ public sealed class OptionalStartupTests(ITestOutputHelper output)
         // A lower bound only: the short first attempt of optional sources must not reach required ones.
         Assert.True(Stopwatch.GetElapsedTime(started) >= startupTimeout, "a required source gave up before its startup timeout");
         // The startup timeout and the dial timeout (the provider dials for as long) end together; either says 2 s.
-        Assert.Contains(" timeout of 2 s; last error: ", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(" timeout of 2 s", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("; last error: ", failure.Message, StringComparison.Ordinal);
         AssertCleanMessage(failure.Message, refused.Url);
     }
 
@@ -109,7 +110,7 @@ public sealed class OptionalStartupTests(ITestOutputHelper output)
             })
             .Build());
 
-        Assert.Contains("within the dial timeout of 1.5 s; last error: ", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("within the dial timeout of 1.5 s (DialTimeout); last error: ", failure.Message, StringComparison.Ordinal);
         AssertCleanMessage(failure.Message, refused.Url);
     }
 
