@@ -54,6 +54,8 @@ internal sealed class OutageLog
     /// <param name="alreadyWarned">Whether the caller has logged this failure as a Warning itself.</param>
     public void Failed(string reason, long revision, bool alreadyWarned = false)
     {
+        // The reason is followed by another sentence: it must end as one.
+        reason = reason.Length == 0 || reason[^1] is '.' or '!' or '?' ? reason : reason + ".";
         var clock = _clock();
         var now = clock.GetTimestamp();
         int attempts;
