@@ -11,6 +11,7 @@ public sealed class WatchStreamBrokenEventArgs : EventArgs
     {
         Endpoint = endpoint;
         Cause = cause;
+        Reason = Internal.EtcdConnection.EndSentence(Internal.EtcdConnection.Describe(cause));
         NextEndpoint = nextEndpoint;
         RetryDelay = retryDelay;
         Attempt = attempt;
@@ -21,6 +22,12 @@ public sealed class WatchStreamBrokenEventArgs : EventArgs
 
     /// <summary>Why it broke: the transport's or etcd's failure, or a timeout when a member stopped answering.</summary>
     public Exception Cause { get; }
+
+    /// <summary>
+    /// Why it broke, in words for a log or a health page: the gRPC status code and the transport's messages down to
+    /// the root cause (such as <c>Unavailable: Connection refused (127.0.0.1:2379).</c>), without gRPC's debug dump.
+    /// </summary>
+    public string Reason { get; }
 
     /// <summary>The endpoint the next stream will be opened on (the same one when there is only one).</summary>
     public string NextEndpoint { get; }

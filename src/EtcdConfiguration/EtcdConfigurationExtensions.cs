@@ -64,11 +64,30 @@ public static class EtcdConfigurationExtensions
     /// <param name="settings">The section holding the settings.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentException">A setting is missing or cannot be parsed; the message names it.</exception>
-    public static IConfigurationBuilder AddEtcd(this IConfigurationBuilder builder, IConfiguration settings)
+    public static IConfigurationBuilder AddEtcd(this IConfigurationBuilder builder, IConfiguration settings) =>
+        builder.AddEtcd(settings, configure: null);
+
+    /// <summary>
+    /// Adds an etcd source described by configuration (see <see cref="AddEtcd(IConfigurationBuilder, IConfiguration)"/>
+    /// for the settings), then lets <paramref name="configure"/> set what configuration cannot hold: the
+    /// <see cref="EtcdConfigurationSource.LoggerFactory"/>, <see cref="EtcdConfigurationSource.OnLoadException"/> and
+    /// <see cref="EtcdConfigurationSource.ConfigureClient"/>. It runs after the settings are read, so it may also
+    /// override them.
+    /// </summary>
+    /// <param name="builder">The configuration builder.</param>
+    /// <param name="settings">The section holding the settings, such as <c>configuration.GetSection("Etcd")</c>.</param>
+    /// <param name="configure">Sets the source's properties in code; <see langword="null"/> for none.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">A setting is missing or cannot be parsed; the message names it.</exception>
+    public static IConfigurationBuilder AddEtcd(this IConfigurationBuilder builder, IConfiguration settings, Action<EtcdConfigurationSource>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
-        return builder.AddEtcd(source => ApplySettings(source, settings));
+        return builder.AddEtcd(source =>
+        {
+            ApplySettings(source, settings);
+            configure?.Invoke(source);
+        });
     }
 
     private static void ApplySettings(EtcdConfigurationSource source, IConfiguration settings)

@@ -23,8 +23,15 @@ namespace EtcdConfiguration;
 /// cache file; or the configuration holds no etcd provider.
 /// </description></item>
 /// </list>
-/// The result's data holds, per provider (under its prefix), the prefix, revision, state, last error, last
-/// change, key count and skipped keys.
+/// <para>
+/// The result's data is flat, so any health response writer prints it: only strings and numbers. With one etcd
+/// source the entries are named <c>prefix</c>, <c>state</c>, <c>revision</c>, <c>configurationKeys</c> (configuration
+/// keys served, after JSON values are flattened), <c>skippedKeyCount</c>, <c>skippedKeys</c> (etcd keys, comma-separated,
+/// the first ten), and when they apply <c>rejectedRevision</c> and <c>validationFailures</c> (the options, members and
+/// validators' messages of a change held back by <c>ValidateEtcdChanges()</c>, never a value), <c>watchEndpoint</c>,
+/// <c>lastError</c>, <c>lastErrorTime</c>, <c>lastChange</c> and <c>cacheWrittenAt</c> (times in ISO 8601). With several sources each name is qualified by the source's prefix
+/// and a colon, such as <c>/myapp/:state</c> (a second source with the same prefix gets <c>/myapp/ (2):state</c>).
+/// </para>
 /// </remarks>
 public sealed class EtcdConfigurationHealthCheck : IHealthCheck
 {
@@ -63,12 +70,17 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
         var worst = HealthStatus.Healthy;
         var descriptions = new List<string>(statuses.Count);
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var status in statuses)
         {
             var (health, description) = Assess(status, failureStatus);
             worst = (HealthStatus)Math.Min((int)worst, (int)health);
             descriptions.Add(description);
-            data[UniqueName(data, status.Prefix)] = Describe(status);
+            var qualifier = statuses.Count == 1 ? string.Empty : UniqueName(names, status.Prefix) + ":";
+            foreach (var (name, value) in Describe(status))
+            {
+                data[qualifier + name] = value;
+            }
         }
 
         return Task.FromResult(new HealthCheckResult(worst, string.Join(" ", descriptions), data: data));
@@ -78,7 +90,7 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
     {
         var prefix = status.Prefix;
         var skipped = status.SkippedKeys.Count == 0 ? string.Empty
-            : $" {status.SkippedKeys.Count} key(s) skipped for bad input: {string.Join(", ", status.SkippedKeys.Take(NamedSkippedKeys).Select(k => $"'{k}'"))}{(status.SkippedKeys.Count > NamedSkippedKeys ? ", ..." : string.Empty)}.";
+            : $" {status.SkippedKeys.Count} etcd key(s) skipped for bad input: {string.Join(", ", status.SkippedKeys.Take(NamedSkippedKeys).Select(k => $"'{k}'"))}{(status.SkippedKeys.Count > NamedSkippedKeys ? ", ..." : string.Empty)}.";
         var error = status.LastError is null ? string.Empty : $" Last error: {status.LastError}";
         if (status.RejectedRevision is { } rejected && status.State is EtcdConfigurationState.Live or EtcdConfigurationState.Reconnecting)
         {
@@ -88,7 +100,7 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
 
         return status.State switch
         {
-            EtcdConfigurationState.Live when skipped.Length == 0 => (HealthStatus.Healthy, $"'{prefix}' is live at revision {status.Revision}."),
+            EtcdConfigurationState.Live when skipped.Length == 0 => (HealthStatus.Healthy, $"'{prefix}' is live at revision {status.Revision} with {status.KeyCount} configuration keys."),
             EtcdConfigurationState.Live => (HealthStatus.Degraded, $"'{prefix}' is live at revision {status.Revision}.{skipped}"),
             EtcdConfigurationState.Reconnecting => (HealthStatus.Degraded, $"'{prefix}' is reconnecting to etcd; serving revision {status.Revision}, which may be behind.{skipped}{error}"),
             EtcdConfigurationState.Stale => (HealthStatus.Degraded, $"'{prefix}' is stale: serving the cache file from revision {status.Revision} until etcd answers.{error}"),
@@ -104,14 +116,14 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
             ["prefix"] = status.Prefix,
             ["state"] = status.State.ToString(),
             ["revision"] = status.Revision,
-            ["keys"] = status.KeyCount,
+            ["configurationKeys"] = status.KeyCount,
             ["skippedKeyCount"] = status.SkippedKeys.Count,
-            ["skippedKeys"] = status.SkippedKeys.Take(NamedSkippedKeys).ToArray(),
+            ["skippedKeys"] = string.Join(", ", status.SkippedKeys.Take(NamedSkippedKeys)),
         };
         if (status.RejectedRevision is { } rejected)
         {
             data["rejectedRevision"] = rejected;
-            data["validationFailures"] = status.ValidationFailures.ToArray();
+            data["validationFailures"] = string.Join(" ", status.ValidationFailures);
         }
 
         if (status.WatchEndpoint is not null)
@@ -142,10 +154,10 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
         return data;
     }
 
-    private static string UniqueName(Dictionary<string, object> data, string prefix)
+    private static string UniqueName(HashSet<string> names, string prefix)
     {
         var name = prefix;
-        for (var i = 2; data.ContainsKey(name); i++)
+        for (var i = 2; !names.Add(name); i++)
         {
             name = $"{prefix} ({i})";
         }

@@ -57,7 +57,8 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         _mapper = new KeyMapper(source.Prefix);
         _store = new ConfigurationStore(_mapper.Prefix);
         _reporter = new FailureReporter(this, _mapper.Prefix, Logger);
-        _monitor = new ProviderMonitor(_mapper.Prefix, Logger, () => Revision);
+        // The client's clock once there is a client (a failure before that is the first load's, on the system clock).
+        _monitor = new ProviderMonitor(_mapper.Prefix, Logger, () => Revision, () => _client?.Client.RetryPolicy.TimeProvider ?? TimeProvider.System);
         if (!string.IsNullOrWhiteSpace(source.CacheFile))
         {
             _cache = new LastKnownGoodCache(source.CacheFile, _mapper.Prefix, source.ValueFormat, _store, () => Revision, _reporter, Logger);
@@ -122,6 +123,12 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     /// <summary>The pooled client, acquired on first use.</summary>
     internal EtcdClient Client => (_client ??= EtcdClientPool.Acquire(Source)).Client;
 
+    /// <summary>
+    /// How long the first load of an optional source may take (or <see cref="EtcdConfigurationSource.StartupTimeout"/>,
+    /// if shorter) before the app starts without it; the load goes on in the background.
+    /// </summary>
+    internal static TimeSpan OptionalStartupWait { get; } = TimeSpan.FromSeconds(1);
+
     private ILogger Logger { get; }
 
     /// <summary>
@@ -141,10 +148,13 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         // taken for the startup load, which alone may throw.
         var first = Interlocked.Exchange(ref _loadStarted, 1) == 0;
         var loaded = false;
+        var (wait, waitName) = first && Source.Optional && Source.StartupTimeout > OptionalStartupWait
+            ? (OptionalStartupWait, "the wait of an optional source at startup")
+            : (Source.StartupTimeout, "the startup timeout");
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            timeout.CancelAfter(Source.StartupTimeout);
+            timeout.CancelAfter(wait);
             Task.Run(() => _applier.LoadSnapshotAsync(timeout.Token), timeout.Token).GetAwaiter().GetResult();
             loaded = true;
         }
@@ -152,9 +162,9 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         {
             var failure = new EtcdException(
                 $"Could not load configuration prefix '{_mapper.Prefix}' from etcd at {string.Join(", ", Source.Endpoints)}"
-                + (ex is not OperationCanceledException ? $": {ex.Message}"
-                    : $" within the startup timeout of {Source.StartupTimeout.TotalSeconds:0.###} s"
-                        + (ex.InnerException is EtcdException cause ? $"; last error: {cause.Message}" : ".")),
+                + (ex is not OperationCanceledException ? $": {EndSentence(ex.Message)}"
+                    : $" within {waitName} of {wait.TotalSeconds:0.###} s"
+                        + (ex.InnerException is EtcdException cause ? $"; last error: {EndSentence(cause.Message)}" : ".")),
                 ex);
             var context = _reporter.Report(failure, key: null);
             _monitor.LoadFailed(failure);
@@ -169,9 +179,11 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                 throw failure;
             }
 
+            // A required source that starts anyway must say why, or Ignore silently turns off fail-fast.
             Logger.LogWarning(
-                "{Message} Starting with {State}; retrying in the background.",
+                "{Message} {Why}Starting with {State}; retrying in the background.",
                 failure.Message,
+                first && !Source.Optional && context.Ignore && !fromCache ? "OnLoadException set Ignore, so this required source starts anyway. " : string.Empty,
                 _monitor.DescribeServedData(Source.CacheFile));
         }
 
@@ -179,7 +191,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         {
             if (Source.ReloadOnChange)
             {
-                _streamHealth = new StreamHealthObserver(Client.Watch, _monitor, _mapper.Prefix, Logger);
+                _streamHealth = new StreamHealthObserver(Client.Watch, _monitor);
             }
 
             _syncLoop = new EtcdSyncLoop(_applier, () => Client, _mapper.PrefixBytes, _mapper.Prefix, Source.ReloadOnChange, Logger, needsSnapshot: !loaded);
@@ -247,6 +259,9 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         // The store is left undisposed on purpose: the host disposes the configuration at shutdown while other
         // code may still read it, and reads must keep returning the last values, as with every other provider.
     }
+
+    private static string EndSentence(string text) =>
+        text.Length == 0 || text[^1] is '.' or '!' or '?' ? text : text + ".";
 
     private bool TryStartFromCache()
     {

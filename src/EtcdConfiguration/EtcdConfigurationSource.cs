@@ -21,16 +21,20 @@ public class EtcdConfigurationSource : IConfigurationSource
     public string Prefix { get; set; } = string.Empty;
 
     /// <summary>
-    /// Whether the app may start without this source. An optional source whose etcd cannot be reached starts
-    /// empty and fills in when etcd answers; a required one fails the build after <see cref="StartupTimeout"/>.
-    /// Default: <see langword="false"/>.
+    /// Whether the app may start without this source. An optional source waits at most 1 s (or
+    /// <see cref="StartupTimeout"/>, if shorter) for its first load, so an etcd that refuses, cannot be resolved or
+    /// is slow never holds up startup; it then starts empty and fills in when etcd answers. A required one fails the
+    /// build after <see cref="StartupTimeout"/>. Default: <see langword="false"/>.
     /// </summary>
     public bool Optional { get; set; }
 
     /// <summary>Whether changes in etcd are watched and applied live. Default: <see langword="true"/>.</summary>
     public bool ReloadOnChange { get; set; } = true;
 
-    /// <summary>How long the first load may take before a required source fails. Default: 10 s.</summary>
+    /// <summary>
+    /// How long the first load may take before a required source fails. The provider's client dials for as long
+    /// (its <see cref="EtcdClientOptions.DialTimeout"/>, unless <see cref="ConfigureClient"/> sets another). Default: 10 s.
+    /// </summary>
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How values are decoded. Default: <see cref="EtcdValueFormat.Auto"/>.</summary>
@@ -66,8 +70,10 @@ public class EtcdConfigurationSource : IConfigurationSource
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>
-    /// Called when loading fails or a key is skipped for a bad value. For a failed first load of a required
-    /// source, setting <see cref="EtcdLoadExceptionContext.Ignore"/> starts the app empty instead of failing.
+    /// Called when loading fails (<see cref="EtcdLoadExceptionContext.Key"/> is <see langword="null"/>) or an etcd key
+    /// is skipped for a bad value (<see cref="EtcdLoadExceptionContext.Key"/> names it). For a failed first load of a
+    /// required source, setting <see cref="EtcdLoadExceptionContext.Ignore"/> starts the app empty instead of failing,
+    /// as <c>AddJsonFile</c>'s <c>Ignore</c> does: fail-fast is then off.
     /// </summary>
     public Action<EtcdLoadExceptionContext>? OnLoadException { get; set; }
 

@@ -130,7 +130,9 @@ internal sealed class EtcdConnection : IDisposable
             var next = set.Next();
             if (Interlocked.CompareExchange(ref _set, next, set) == set)
             {
-                Logger.LogWarning(
+                // Debug: during an outage every attempt moves on; the caller's error or the watch stream's one
+                // Warning per break is what the app sees.
+                Logger.LogDebug(
                     "etcd endpoint {Endpoint} failed ({Reason}); switching to {Next}.",
                     failed.Address,
                     Describe(cause),
@@ -270,7 +272,7 @@ internal sealed class EtcdConnection : IDisposable
             return lastFailure is null
                 ? new OperationCanceledException($"etcd {operation} was canceled.", failure, cancellationToken)
                 : new OperationCanceledException(
-                    $"etcd {operation} was canceled; last error: {Describe(lastFailure)}",
+                    $"etcd {operation} was canceled; last error: {EndSentence(Describe(lastFailure))}",
                     Translate(lastFailure, operation, endpoint, null, leaseId, CancellationToken.None),
                     cancellationToken);
         }
@@ -278,14 +280,14 @@ internal sealed class EtcdConnection : IDisposable
         return failure switch
         {
             TimeoutRejectedException => new EtcdUnavailableException(
-                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList} within {Options.DialTimeout.TotalSeconds:0.###} s (DialTimeout)"
-                + (lastFailure is null ? ": no answer." : $"; last error: {Describe(lastFailure)}"),
+                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList} within the dial timeout of {Options.DialTimeout.TotalSeconds:0.###} s (DialTimeout)"
+                + (lastFailure is null ? "; none answered." : $"; last error: {EndSentence(Describe(lastFailure))}"),
                 operation,
                 endpoint?.Address,
                 StatusCode.Unavailable,
                 failure),
             RpcException rpc when !_connected && RpcFailure.NeverSent(rpc) => new EtcdUnavailableException(
-                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList}: {Describe(rpc)}{ClientCertificateHint(rpc, endpoint)}",
+                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList}: {EndSentence(Describe(rpc))}{ClientCertificateHint(rpc, endpoint)}",
                 operation,
                 endpoint?.Address,
                 StatusCode.Unavailable,
@@ -313,6 +315,10 @@ internal sealed class EtcdConnection : IDisposable
     /// A failure in one line: the status and the transport's messages down to the root cause (a refused
     /// connection, a certificate whose name does not match...), since the outer ones rarely say why.
     /// </summary>
+    /// <remarks>
+    /// Never an <see cref="RpcException"/>'s own message: that is gRPC's debug dump
+    /// (<c>Status(StatusCode=…, Detail=…, DebugException=…)</c>), not a sentence for a log or a health page.
+    /// </remarks>
     internal static string Describe(Exception exception) => exception switch
     {
         RpcException rpc when rpc.Status.DebugException is { } debug => $"{rpc.StatusCode}: {DescribeChain(debug)}",
@@ -325,14 +331,26 @@ internal sealed class EtcdConnection : IDisposable
         var messages = new List<string>();
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (!messages.Contains(current.Message))
+            if (current is RpcException rpc)
             {
-                messages.Add(current.Message);
+                // Its message is the debug dump; the status and the cause underneath say the same in words.
+                messages.Add(Describe(rpc));
+                break;
+            }
+
+            var message = current.Message.TrimEnd('.', ' ');
+            if (message.Length > 0 && !messages.Contains(message))
+            {
+                messages.Add(message);
             }
         }
 
         return string.Join(" -> ", messages);
     }
+
+    /// <summary>Ends <paramref name="text"/> with a full stop, so a sentence appended after it does not run into it.</summary>
+    internal static string EndSentence(string text) =>
+        text.Length == 0 || text[^1] is '.' or '!' or '?' ? text : text + ".";
 
     /// <summary>One call's attempts: which endpoint each went to, and the token refresh it may spend once.</summary>
     private sealed class UnaryAttempt<TResponse>(

@@ -12,8 +12,11 @@ internal static class EtcdErrorTranslator
     {
         var detail = exception.Status.Detail;
         var where = endpoint is null ? string.Empty : $" on {endpoint}";
-        var cause = exception.Status.DebugException is { } debug ? $"{detail} ({debug.GetType().Name}: {EtcdConnection.DescribeChain(debug)})" : detail;
-        var message = $"etcd {operation}{where} failed: {cause}{hint}";
+        // Whole sentences with the status code and the transport's own words, never gRPC's debug dump.
+        var cause = exception.Status.DebugException is { } debug
+            ? $"{detail.TrimEnd('.', ' ')} (status {exception.StatusCode}: {EtcdConnection.DescribeChain(debug)})"
+            : $"{detail.TrimEnd('.', ' ')} (status {exception.StatusCode})";
+        var message = $"etcd {operation}{where} failed: {EtcdConnection.EndSentence(cause)}{hint}";
         var code = exception.StatusCode;
 
         if (detail.Contains("required revision has been compacted", StringComparison.Ordinal))

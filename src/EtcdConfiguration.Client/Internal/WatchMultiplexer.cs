@@ -215,8 +215,11 @@ internal sealed class WatchMultiplexer
                     default:
                         var next = _connection.ReportFailure(endpoint, end.Cause!);
                         var delay = backoff.Next();
-                        _connection.Logger.LogWarning(
-                            "etcd watch stream on {Endpoint} broke ({Reason}); re-creating {Count} watch(es) on {Next} in {Delay} ms (attempt {Attempt}).",
+                        // One Warning per outage: the first break says the stream is gone; every later attempt
+                        // while it stays gone is a Debug line, so a long outage does not flood the log.
+                        _connection.Logger.Log(
+                            _broken ? LogLevel.Debug : LogLevel.Warning,
+                            "The etcd watch stream on {Endpoint} broke ({Reason}); re-creating {Count} watch(es) on {Next} in {Delay} ms (attempt {Attempt}).",
                             endpoint.Address,
                             EtcdConnection.Describe(end.Cause!),
                             count,
@@ -309,6 +312,7 @@ internal sealed class WatchMultiplexer
                 if (_broken && session.CreatedAny)
                 {
                     _broken = false;
+                    _connection.Logger.LogInformation("The etcd watch stream is back on {Endpoint}.", session.Endpoint.Address);
                     RaiseRestored(new WatchStreamRestoredEventArgs(session.Endpoint.Address));
                 }
 

@@ -103,7 +103,7 @@ internal sealed class BatchApplier : ISyncTarget
             Interlocked.Exchange(ref _revision, revision);
         }
 
-        _logger.LogInformation("Loaded {Count} etcd keys under '{Prefix}' at revision {Revision}.", entries.Count, _mapper.Prefix, revision);
+        _logger.LogInformation("Loaded {EtcdKeys} etcd keys under '{Prefix}' at revision {Revision}: {ConfigurationKeys} configuration keys.", entries.Count, _mapper.Prefix, revision, _store.Count);
         _monitor.SnapshotApplied(revision, _store.Count, result, skipped, started);
         _monitor.GateDecided(verdict);
         Cache?.Schedule();

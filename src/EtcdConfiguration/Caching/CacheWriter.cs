@@ -73,7 +73,7 @@ internal sealed class CacheWriter(string path, Func<CacheDocument> capture, ILog
             {
                 var document = capture();
                 CacheFile.Write(path, document);
-                logger.LogDebug("Wrote the configuration cache file '{Path}' ({Count} keys, revision {Revision}).", path, document.Pairs.Length, document.Revision);
+                logger.LogDebug("Wrote the configuration cache file '{Path}' ({Count} configuration keys, revision {Revision}).", path, document.Pairs.Length, document.Revision);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {

@@ -10,7 +10,8 @@ namespace EtcdConfiguration.Monitoring;
 
 /// <summary>
 /// One provider's health: its <see cref="ProviderStatus"/>, its metrics, and the log lines of its state changes
-/// (lost, stale, live again). It records what happened; it decides nothing.
+/// (lost, stale, live again; how loud an outage is, <see cref="OutageLog"/> decides). It records what happened; it
+/// decides nothing about the data.
 /// </summary>
 internal sealed class ProviderMonitor : IDisposable
 {
@@ -25,23 +26,32 @@ internal sealed class ProviderMonitor : IDisposable
     /// <param name="prefix">The normalised prefix.</param>
     /// <param name="logger">The provider's logger.</param>
     /// <param name="revision">The revision the provider's data reflects now.</param>
-    public ProviderMonitor(string prefix, ILogger logger, Func<long> revision)
+    /// <param name="clock">The client's clock, for how long an outage lasts.</param>
+    public ProviderMonitor(string prefix, ILogger logger, Func<long> revision, Func<TimeProvider> clock)
     {
         _prefix = prefix;
         _logger = logger;
         _revision = revision;
+        Outage = new OutageLog(prefix, logger, clock);
         EtcdConfigurationMetrics.Track(Status, prefix);
     }
 
     public ProviderStatus Status { get; } = new();
 
+    /// <summary>The outage under way, if any, and its log lines.</summary>
+    public OutageLog Outage { get; }
+
     public KeyValuePair<string, object?> PrefixTag => EtcdConfigurationMetrics.Prefix(_prefix);
 
-    /// <summary>A load of the snapshot failed (the first or a later <see cref="EtcdConfigurationProvider.Load"/>).</summary>
+    /// <summary>
+    /// A load of the snapshot failed (the first or a later <see cref="EtcdConfigurationProvider.Load"/>); the
+    /// provider logs it as a Warning itself, and the background retries that follow are part of the same outage.
+    /// </summary>
     public void LoadFailed(EtcdException failure)
     {
         EtcdConfigurationMetrics.CountLoad(_prefix, "failure");
         Status.Failed(failure.Message, connectionLost: false);
+        Outage.Failed(failure.Message, _revision(), alreadyWarned: true);
     }
 
     /// <summary>What the provider serves after a failed load, for the log.</summary>
@@ -56,7 +66,7 @@ internal sealed class ProviderMonitor : IDisposable
         Status.Restored(document.Revision, document.WrittenAt, keyCount);
         EtcdConfigurationMetrics.CountLoad(_prefix, "cache");
         _logger.LogWarning(
-            "Starting the configuration of '{Prefix}' from the cache file '{Path}' ({Count} keys, revision {Revision}, written at {WrittenAt:O}); it is stale until etcd answers.",
+            "Starting the configuration of '{Prefix}' from the cache file '{Path}' ({Count} configuration keys, revision {Revision}, written at {WrittenAt:O}); it is stale until etcd answers.",
             _prefix,
             path,
             document.Pairs.Length,
@@ -83,7 +93,7 @@ internal sealed class ProviderMonitor : IDisposable
 
         if (before is EtcdConfigurationState.Reconnecting or EtcdConfigurationState.Stale or EtcdConfigurationState.Failed)
         {
-            _logger.LogInformation("The configuration of '{Prefix}' is live again at revision {Revision} (it was {State}).", _prefix, revision, before);
+            Outage.Recovered(revision);
         }
     }
 
@@ -93,7 +103,7 @@ internal sealed class ProviderMonitor : IDisposable
         var before = Status.Applied(revision, keyCount, result.Changed, batch.WatchCreated, batch.Outcomes());
         if (batch.WatchCreated && before == EtcdConfigurationState.Reconnecting)
         {
-            _logger.LogInformation("The etcd watch on '{Prefix}' works again; the configuration is live at revision {Revision}.", _prefix, revision);
+            Outage.Recovered(revision);
         }
 
         if (batch.Skipped.Count > 0)
@@ -182,18 +192,25 @@ internal sealed class ProviderMonitor : IDisposable
             EtcdConfigurationMetrics.CountLoad(_prefix, "failure");
         }
 
-        LogIfReconnecting(Status.Failed(failure.Message, connectionLost: true));
+        ConnectionLost(failure.Message);
     }
 
-    /// <summary>Logs the loss of etcd once, when the state was live before.</summary>
-    public void LogIfReconnecting(EtcdConfigurationState before)
+    /// <summary>
+    /// The connection or the watch failed: Reconnecting if the provider was live, and one more failed attempt of
+    /// the outage (a Warning for the first, Debug for the rest).
+    /// </summary>
+    public void ConnectionLost(string reason)
     {
-        if (before == EtcdConfigurationState.Live)
+        Status.Failed(reason, connectionLost: true);
+        Outage.Failed(reason, _revision());
+    }
+
+    /// <summary>The client's watch stream works again: live, and the outage ends (one Information line).</summary>
+    public void StreamRestored()
+    {
+        if (Status.StreamRestored() == EtcdConfigurationState.Reconnecting)
         {
-            _logger.LogWarning(
-                "Lost the connection to etcd for '{Prefix}'; serving revision {Revision} until it is back.",
-                _prefix,
-                _revision());
+            Outage.Recovered(_revision());
         }
     }
 

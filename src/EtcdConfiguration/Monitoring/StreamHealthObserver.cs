@@ -1,5 +1,4 @@
 using EtcdConfiguration.Client;
-using Microsoft.Extensions.Logging;
 
 namespace EtcdConfiguration.Monitoring;
 
@@ -12,16 +11,12 @@ internal sealed class StreamHealthObserver : IDisposable
 {
     private readonly WatchClient _watch;
     private readonly ProviderMonitor _monitor;
-    private readonly string _prefix;
-    private readonly ILogger _logger;
 
     /// <summary>Subscribes to the stream events of <paramref name="watch"/>.</summary>
-    public StreamHealthObserver(WatchClient watch, ProviderMonitor monitor, string prefix, ILogger logger)
+    public StreamHealthObserver(WatchClient watch, ProviderMonitor monitor)
     {
         _watch = watch;
         _monitor = monitor;
-        _prefix = prefix;
-        _logger = logger;
         watch.StreamBroken += OnStreamBroken;
         watch.StreamRestored += OnStreamRestored;
     }
@@ -45,14 +40,11 @@ internal sealed class StreamHealthObserver : IDisposable
         }
 
         EtcdConfigurationMetrics.WatchReconnects.Add(1, _monitor.PrefixTag);
-        _monitor.LogIfReconnecting(_monitor.Status.Failed($"The etcd watch stream on {e.Endpoint} broke: {e.Cause.Message}", connectionLost: true));
+        _monitor.ConnectionLost($"The etcd watch stream on {e.Endpoint} broke: {e.Reason}");
     }
 
     private void OnStreamRestored(object? sender, WatchStreamRestoredEventArgs e)
     {
-        if (_monitor.Status.StreamRestored() == EtcdConfigurationState.Reconnecting)
-        {
-            _logger.LogInformation("The etcd watch stream is back on {Endpoint}; the configuration of '{Prefix}' is live again.", e.Endpoint, _prefix);
-        }
+        _monitor.StreamRestored();
     }
 }

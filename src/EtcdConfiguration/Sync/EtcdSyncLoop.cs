@@ -67,12 +67,22 @@ internal sealed class EtcdSyncLoop
     public void Start(CancellationToken stopping) =>
         _running = Task.Run(() => RunAsync(stopping), CancellationToken.None);
 
-    /// <summary>Waits (briefly) for the loop to end after its token was cancelled.</summary>
+    /// <summary>How long <see cref="Stop"/> waits for the loop; host shutdown must not wait on etcd.</summary>
+    public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Waits at most <see cref="StopWait"/> for the loop to end after its token was cancelled. Every await in the
+    /// loop honours that token, so it ends at once; if a call into the network does not, the loop finishes on its
+    /// own in the background and shutdown does not wait for it.
+    /// </summary>
     public void Stop()
     {
         try
         {
-            _running?.Wait(TimeSpan.FromSeconds(10));
+            if (_running is { } running && !running.Wait(StopWait))
+            {
+                _logger.LogDebug("The background work on '{Prefix}' is still ending; not waiting for it.", _prefix);
+            }
         }
         catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OperationCanceledException))
         {
@@ -196,7 +206,9 @@ internal sealed class EtcdSyncLoop
             $"Could not {(_needsSnapshot ? "load" : "watch")} configuration prefix '{_prefix}' from etcd: {failure.Message}",
             failure);
         _target.ReportFailure(reported, duringSnapshot: _needsSnapshot);
-        _logger.LogWarning(
+
+        // Debug: the provider's monitor logs the outage once as a Warning and then sums it up every minute.
+        _logger.LogDebug(
             "Keeping the configuration of '{Prefix}' at revision {Revision}: {Reason} Retrying in {Delay} ms.",
             _prefix,
             _target.Revision,

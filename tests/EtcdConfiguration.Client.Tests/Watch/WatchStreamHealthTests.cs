@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EtcdConfiguration.Client.Tests.Harness;
 using EtcdConfiguration.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace EtcdConfiguration.Client.Tests.Watch;
 
@@ -12,7 +13,8 @@ public sealed class WatchStreamHealthTests
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await using var etcd = await EtcdCluster.StartAsync(cancellationToken: bound.Token);
         var member = etcd.Members[0];
-        await using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [member.ClientUrl], DialTimeout = TimeSpan.FromSeconds(30) });
+        using var logs = new ListLoggerFactory();
+        await using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [member.ClientUrl], DialTimeout = TimeSpan.FromSeconds(30), LoggerFactory = logs });
         var broken = new ConcurrentQueue<(object? Sender, WatchStreamBrokenEventArgs Args)>();
         var restored = new ConcurrentQueue<(object? Sender, WatchStreamRestoredEventArgs Args)>();
         client.Watch.StreamBroken += (sender, e) => broken.Enqueue((sender, e));
@@ -50,6 +52,13 @@ public sealed class WatchStreamHealthTests
         Assert.InRange(brokenArgs.RetryDelay, TimeSpan.Zero, client.RetryPolicy.MaxDelay);
         Assert.True(client.Watch.IsStreamBroken);
         Assert.Empty(restored);
+        Assert.DoesNotContain("Status(", brokenArgs.Reason, StringComparison.Ordinal);
+        Assert.EndsWith(".", brokenArgs.Reason, StringComparison.Ordinal);
+
+        // Every reconnect attempt is refused and reported; only the first is a Warning in the log.
+        await Eventually.TrueAsync(() => broken.Count >= 3, "three reconnect attempts are reported", seconds: 30);
+        Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning);
+        Assert.True(logs.Entries.Count(e => e.Level == LogLevel.Debug && e.Message.Contains(" broke (", StringComparison.Ordinal)) >= 2, "later attempts are Debug lines");
 
         await member.RestartAsync(bound.Token);
 
@@ -59,6 +68,7 @@ public sealed class WatchStreamHealthTests
         Assert.Equal(member.ClientUrl, restoredArgs.Endpoint);
         Assert.False(client.Watch.IsStreamBroken);
         Assert.Equal(member.ClientUrl, client.Watch.StreamEndpoint);
+        Assert.Single(logs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("is back on", StringComparison.Ordinal));
         await etcd.PutAsync("health/after", "v");
         await consumer.WaitAsync(bound.Token);
         Assert.Equal(["health/before", "health/after"], keys);

@@ -110,6 +110,51 @@ public sealed class SettingsTests(ProviderClusterFixture fixture) : IClassFixtur
         Assert.Null(root["Blob:0"]);
     }
 
+    [Fact]
+    public async Task ASourceFromSettingsTakesALoggerFactoryAndCallbacksInCode()
+    {
+        var p = ProviderClusterFixture.NewPrefix();
+        await fixture.Client.KV.PutAsync(p + "Good", "1");
+        await fixture.Client.KV.PutAsync(p + "Bad", "{\"not json");
+        var settings = Settings(new()
+        {
+            ["Endpoints"] = string.Join(",", fixture.Cluster.ClientUrls),
+            ["Prefix"] = p,
+            ["StartupTimeout"] = "00:00:30",
+            ["ValueFormat"] = "Json",
+        });
+        var logs = new LogCapture();
+        using var loggerFactory = logs.CreateFactory();
+        var reported = new List<string?>();
+        var clientConfigured = false;
+
+        using var root = (ConfigurationRoot)new ConfigurationBuilder()
+            .AddEtcd(settings, source =>
+            {
+                source.LoggerFactory = loggerFactory;
+                source.OnLoadException = context => reported.Add(context.Key);
+                source.ConfigureClient = _ => clientConfigured = true;
+            })
+            .Build();
+
+        Assert.Equal("1", root["Good"]);
+        Assert.True(clientConfigured);
+        Assert.Equal([p + "Bad"], reported);
+        Assert.Contains(logs.Lines, l => l.StartsWith("Information EtcdConfiguration.EtcdConfigurationProvider", StringComparison.Ordinal)
+            && l.Contains("etcd keys under '" + p + "'", StringComparison.Ordinal) && l.Contains("1 configuration keys", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains(p + "Bad", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheCodeRunsAfterTheSettingsAndMayOverrideThem()
+    {
+        var builder = new ConfigurationBuilder().AddEtcd(
+            Settings(new() { ["Prefix"] = "/from-settings/", ["Optional"] = "false" }),
+            source => source.Optional = source.Prefix == "/from-settings/");
+
+        Assert.True(Assert.IsType<EtcdConfigurationSource>(Assert.Single(builder.Sources)).Optional);
+    }
+
     private static IConfigurationSection Settings(Dictionary<string, string?> values) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(values.ToDictionary(e => "Etcd:" + e.Key, e => e.Value))

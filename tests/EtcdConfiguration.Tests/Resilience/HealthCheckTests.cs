@@ -24,6 +24,7 @@ public class HealthCheckTests
         Assert.Equal("Live", data["state"]);
         Assert.Equal(configuration.Provider.Revision, data["revision"]);
         Assert.Equal(0, data["skippedKeyCount"]);
+        Assert.Equal(1, data["configurationKeys"]);
         Assert.True(data.ContainsKey("lastChange"));
         // The watch stream opens after the load; the check names its endpoint from then on (none while it reconnects).
         await Eventually.TrueAsync(
@@ -39,7 +40,7 @@ public class HealthCheckTests
         Assert.DoesNotContain("health-secret", degraded.Description, StringComparison.Ordinal);
         data = TestConfiguration.ProviderData(degraded, prefix);
         Assert.Equal(1, data["skippedKeyCount"]);
-        Assert.Equal([prefix + "Bad"], (string[])data["skippedKeys"]);
+        Assert.Equal(prefix + "Bad", data["skippedKeys"]);
         Assert.DoesNotContain(data.Values, v => v.ToString()!.Contains("health-secret", StringComparison.Ordinal));
         Assert.Equal("1", configuration["Good:A"]);
 
@@ -139,7 +140,8 @@ public class HealthCheckTests
         });
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
-        Assert.Equal(["Live", "Failed"], new[] { live, missing }.Select(p => ((IReadOnlyDictionary<string, object>)result.Data[p])["state"]));
+        Assert.Equal(["Live", "Failed"], new[] { live, missing }.Select(p => TestConfiguration.ProviderData(result.Data, p)["state"]));
+        Assert.Equal("Live", result.Data[live + ":state"]);
         Assert.Contains(live, result.Description, StringComparison.Ordinal);
         Assert.Contains(missing, result.Description, StringComparison.Ordinal);
     }

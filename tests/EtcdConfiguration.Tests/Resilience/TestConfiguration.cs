@@ -57,8 +57,25 @@ internal sealed class TestConfiguration : IDisposable
     }
 
     /// <summary>The health check's data about this provider.</summary>
+    /// <summary>One source's entries of a health result, by their plain names (the data is flat; with several sources each name is qualified by the prefix).</summary>
     public static IReadOnlyDictionary<string, object> ProviderData(HealthReportEntry entry, string prefix) =>
-        Assert.IsAssignableFrom<IReadOnlyDictionary<string, object>>(entry.Data[prefix]);
+        ProviderData(entry.Data, prefix);
+
+    public static IReadOnlyDictionary<string, object> ProviderData(IReadOnlyDictionary<string, object> data, string prefix)
+    {
+        Assert.All(data.Values, v => Assert.True(v is string or int or long, $"a health data entry is {v.GetType()}, not a string or a number"));
+        if (data.TryGetValue("prefix", out var only))
+        {
+            Assert.Equal(prefix, only);
+            return data;
+        }
+
+        var qualifier = prefix + ":";
+        var entries = data.Where(e => e.Key.StartsWith(qualifier, StringComparison.Ordinal))
+            .ToDictionary(e => e.Key[qualifier.Length..], e => e.Value, StringComparer.Ordinal);
+        Assert.NotEmpty(entries);
+        return entries;
+    }
 
     public void Dispose()
     {
