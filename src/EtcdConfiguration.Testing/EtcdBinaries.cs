@@ -3,7 +3,7 @@ namespace EtcdConfiguration.Testing;
 /// <summary>Where the etcd and etcdctl executables are: <c>ETCD_BIN</c> / <c>ETCDCTL_BIN</c>, else PATH.</summary>
 public static class EtcdBinaries
 {
-    private const string InstallHint = "install it with: sudo apt-get install etcd-server etcd-client";
+    private const string InstallHint = "on Debian or Ubuntu install it with: sudo apt-get install etcd-server etcd-client";
 
     /// <summary>Full path of the etcd server executable.</summary>
     /// <exception cref="InvalidOperationException">etcd is not installed.</exception>
@@ -41,12 +41,12 @@ public static class EtcdBinaries
                 ? Path.GetFullPath(configured)
                 : throw new InvalidOperationException(
                     $"{fileName} was not found: {variable} is '{configured}', which does not exist; " +
-                    $"{InstallHint} (or set {variable}).");
+                    $"{InstallHint}, or set {variable} to its full path.");
         }
 
         return FindOnPath(fileName, environment("PATH"))
             ?? throw new InvalidOperationException(
-                $"{fileName} was not found on PATH; {InstallHint} (or set {variable}).");
+                $"{fileName} was not found on PATH; {InstallHint}, or set {variable} to its full path.");
     }
 
     private static string? FindOnPath(string fileName, string? path)

@@ -62,7 +62,7 @@ public sealed class EtcdCertificates : IDisposable
     }
 
     /// <summary>
-    /// Like <see cref="Create"/>, but the server certificate names only <c>wrong.example</c>: a client that checks
+    /// Like <see cref="Create(string, string)"/>, but the server certificate names only <c>wrong.example</c>: a client that checks
     /// the host name (127.0.0.1) must refuse it although the CA is trusted.
     /// </summary>
     public static EtcdCertificates CreateWithWrongServerName(string directory)
