@@ -1,8 +1,7 @@
 using System.Text.Json;
-using EtcdConfiguration.Testing;
 using EtcdConfiguration.Testing.Internal;
 
-namespace EtcdConfiguration.Client.Tests.Harness;
+namespace EtcdConfiguration.Testing.Tests;
 
 [Collection(ClusterTestGroup.Name)]
 public sealed class ClusterTests

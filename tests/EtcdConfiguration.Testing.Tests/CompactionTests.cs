@@ -1,6 +1,5 @@
-using EtcdConfiguration.Testing;
 
-namespace EtcdConfiguration.Client.Tests.Harness;
+namespace EtcdConfiguration.Testing.Tests;
 
 public sealed class CompactionTests
 {

@@ -1,6 +1,5 @@
-using EtcdConfiguration.Testing;
 
-namespace EtcdConfiguration.Client.Tests.Harness;
+namespace EtcdConfiguration.Testing.Tests;
 
 public sealed class EtcdBinariesTests
 {
@@ -11,7 +10,7 @@ public sealed class EtcdBinariesTests
             "etcd", "ETCD_BIN", name => name == "ETCD_BIN" ? "/nonexistent/etcd" : Environment.GetEnvironmentVariable(name)));
 
         Assert.Contains("/nonexistent/etcd", error.Message, StringComparison.Ordinal);
-        Assert.Contains("install it with: sudo apt-get install etcd-server etcd-client (or set ETCD_BIN)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("on Debian or Ubuntu install it with: sudo apt-get install etcd-server etcd-client, or set ETCD_BIN to its full path.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -23,7 +22,7 @@ public sealed class EtcdBinariesTests
             var error = Assert.Throws<InvalidOperationException>(() => EtcdBinaries.Locate(
                 "etcd", "ETCD_BIN", name => name == "PATH" ? empty : null));
 
-            Assert.Contains("install it with: sudo apt-get install etcd-server etcd-client (or set ETCD_BIN)", error.Message, StringComparison.Ordinal);
+            Assert.Contains("on Debian or Ubuntu install it with: sudo apt-get install etcd-server etcd-client, or set ETCD_BIN to its full path.", error.Message, StringComparison.Ordinal);
         }
         finally
         {

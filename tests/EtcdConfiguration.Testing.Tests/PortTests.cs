@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using EtcdConfiguration.Testing;
 using EtcdConfiguration.Testing.Internal;
 
-namespace EtcdConfiguration.Client.Tests.Harness;
+namespace EtcdConfiguration.Testing.Tests;
 
 public sealed class PortTests
 {

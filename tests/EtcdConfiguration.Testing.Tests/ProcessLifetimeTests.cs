@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using EtcdConfiguration.Testing;
 using EtcdConfiguration.Testing.Internal;
 
-namespace EtcdConfiguration.Client.Tests.Harness;
+namespace EtcdConfiguration.Testing.Tests;
 
 public sealed class ProcessLifetimeTests
 {

@@ -1,10 +1,9 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using EtcdConfiguration.Testing;
 using EtcdConfiguration.Testing.Internal;
 
-namespace EtcdConfiguration.Client.Tests.Harness;
+namespace EtcdConfiguration.Testing.Tests;
 
 public sealed class TlsTests
 {
