@@ -43,7 +43,7 @@ public sealed class WatchConnectionResetTests
         await Eventually.TrueAsync(
             () => logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("ENHANCE_YOUR_CALM", StringComparison.Ordinal)),
             "etcd has closed the connection for its pings",
-            seconds: 60);
+            timeout: TimeSpan.FromSeconds(60));
         for (var i = 0; i < 5; i++)
         {
             await etcd.PutAsync($"calm/{i}", "v");

@@ -34,13 +34,13 @@ public sealed class WatchStreamHealthTests
                 }
             }
         }, bound.Token);
-        Assert.Equal(member.ClientUrl, await Eventually.ValueAsync(() => client.Watch.StreamEndpoint, "the watch stream is open"));
+        Assert.Equal(member.ClientUrl, await Eventually.SomeAsync(() => client.Watch.StreamEndpoint, "the watch stream is open"));
         Assert.False(client.Watch.IsStreamBroken);
         await etcd.PutAsync("health/before", "v");
 
         await member.KillAsync();
 
-        await Eventually.TrueAsync(() => !broken.IsEmpty, "the break is reported", seconds: 30);
+        await Eventually.TrueAsync(() => !broken.IsEmpty, "the break is reported", timeout: TimeSpan.FromSeconds(30));
         var (brokenSender, brokenArgs) = broken.First();
         Assert.Same(client.Watch, brokenSender);
         Assert.Equal(member.ClientUrl, brokenArgs.Endpoint);
@@ -53,7 +53,7 @@ public sealed class WatchStreamHealthTests
 
         await member.RestartAsync(bound.Token);
 
-        await Eventually.TrueAsync(() => !restored.IsEmpty, "the recovery is reported", seconds: 30);
+        await Eventually.TrueAsync(() => !restored.IsEmpty, "the recovery is reported", timeout: TimeSpan.FromSeconds(30));
         var (restoredSender, restoredArgs) = restored.Single();
         Assert.Same(client.Watch, restoredSender);
         Assert.Equal(member.ClientUrl, restoredArgs.Endpoint);

@@ -205,7 +205,7 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
             }
 
             SharedStreams.AssertOpened(1, () => client.Watch.StreamsOpened, logs, "watch");
-            Assert.Equal(etcd.Cluster.ClientUrls[0], await Eventually.ValueAsync(() => client.Watch.StreamEndpoint, "a watch stream is open"));
+            Assert.Equal(etcd.Cluster.ClientUrls[0], await Eventually.SomeAsync(() => client.Watch.StreamEndpoint, "a watch stream is open"));
         }
         finally
         {
@@ -244,7 +244,7 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
         using var client = etcd.CreateClient(logs);
         await using (await client.Watch.StartWatchAsync(key))
         {
-            await Eventually.ValueAsync(() => client.Watch.StreamEndpoint, "a watch stream is open");
+            await Eventually.SomeAsync(() => client.Watch.StreamEndpoint, "a watch stream is open");
         }
 
         await Eventually.TrueAsync(() => client.Watch.StreamEndpoint is null, "the stream closed");

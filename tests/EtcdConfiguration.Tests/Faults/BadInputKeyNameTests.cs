@@ -83,7 +83,7 @@ public sealed class BadInputKeyNameTests(ProviderClusterFixture fixture) : IClas
         await AssertSeesAsync(root, p, expected, etcdKeys: s_names.Length + 1, "after a JSON document at the prefix key");
         await kv.PutAsync(p, "plain text has no configuration key");
         await Eventually.TrueAsync(() => failures.Any(f => f.Key == p), "the plain value at the prefix key is reported");
-        await Eventually.StatusCaughtUpAsync(provider);
+        await ProviderWaits.StatusCaughtUpAsync(provider);
         Assert.Equal([p], provider.Status.SkippedKeys);
         await AssertSeesAsync(root, p, expected, etcdKeys: s_names.Length + 1, "after a plain value at the prefix key");
         await kv.PutAsync(p + "/", """{ "Root": "r2", "Other": "o" }""");

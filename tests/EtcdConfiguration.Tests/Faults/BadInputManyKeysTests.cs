@@ -73,7 +73,7 @@ public sealed class BadInputManyKeysTests(ProviderClusterFixture fixture, ITestO
         await kv.DeleteAsync(Key(p, 7));
         await Eventually.ValueAsync(section, Name(7), null);
         var watched = clock.Elapsed;
-        await Eventually.StatusCaughtUpAsync(provider);
+        await ProviderWaits.StatusCaughtUpAsync(provider);
         (count, revision) = await ConfigurationView.EtcdCountAsync(fixture.Client, p);
         Assert.Equal(Keys - 1, count);
         Assert.Equal(revision, provider.Revision);

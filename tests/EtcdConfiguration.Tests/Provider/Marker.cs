@@ -20,6 +20,6 @@ internal static class Marker
         using var reloads = new ReloadRecorder(root, key);
         await write();
         await Eventually.TrueAsync(() => reloads.Probes.Contains(value), $"a reload shows configuration key '{key}' at '{value}' (it is '{root[key] ?? "<null>"}')");
-        await Eventually.StatusCaughtUpAsync(provider);
+        await ProviderWaits.StatusCaughtUpAsync(provider);
     }
 }

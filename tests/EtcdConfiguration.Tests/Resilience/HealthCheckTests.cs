@@ -46,7 +46,7 @@ public class HealthCheckTests
         // Fixed, the key is no longer reported.
         await cluster.PutAsync(prefix + "Bad", "{\"B\":2}");
         await Eventually.TrueAsync(() => configuration["Bad:B"] == "2", "the fixed key to be applied");
-        await Eventually.StatusCaughtUpAsync(configuration.Provider);
+        await ProviderWaits.StatusCaughtUpAsync(configuration.Provider);
         Assert.Empty(configuration.Provider.Status.SkippedKeys);
         Assert.Equal(HealthStatus.Healthy, (await configuration.CheckHealthAsync()).Status);
 
