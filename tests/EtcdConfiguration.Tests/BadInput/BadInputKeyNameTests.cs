@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.BadInput;
 
 /// <summary>
 /// Awkward key names (empty segments, a trailing '/', ':' inside a segment, unicode, spaces, the prefix key itself)

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using EtcdConfiguration.Client;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Xunit.Abstractions;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.BadInput;
 
 /// <summary>
 /// 100,000 keys under one prefix: the provider loads every one of them at etcd's revision, and a change to one of

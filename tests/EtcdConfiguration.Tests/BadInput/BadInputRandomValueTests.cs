@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.BadInput;
 
 /// <summary>
 /// Values of random bytes, at the first load and through the watch: each key either holds exactly its decoded

@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using EtcdConfiguration.Client;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Xunit.Abstractions;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.BadInput;
 
 /// <summary>
 /// A value as large as etcd accepts (its default <c>--max-request-bytes</c> is 1.5 MiB for the whole request) is

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.BadInput;
 
 /// <summary>
 /// Bad values never reach the app as exceptions and never blank other keys: the key keeps its last good value

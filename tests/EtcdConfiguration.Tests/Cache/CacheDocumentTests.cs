@@ -1,7 +1,7 @@
 using System.Text;
 using EtcdConfiguration.Caching;
 
-namespace EtcdConfiguration.Tests.Resilience;
+namespace EtcdConfiguration.Tests.Cache;
 
 /// <summary>The cache file's format: what is written reads back exactly, and any damage is detected.</summary>
 public class CacheDocumentTests

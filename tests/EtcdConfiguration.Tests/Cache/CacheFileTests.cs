@@ -1,10 +1,9 @@
 using System.Runtime.Versioning;
 using EtcdConfiguration.Caching;
 using EtcdConfiguration.Testing;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Resilience;
+namespace EtcdConfiguration.Tests.Cache;
 
 /// <summary>The last-known-good cache is written after loads and changes: complete, private, never logged.</summary>
 public class CacheFileTests

@@ -3,12 +3,11 @@ using System.Text;
 using EtcdConfiguration.Caching;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Testing;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Primitives;
 
-namespace EtcdConfiguration.Tests.Resilience;
+namespace EtcdConfiguration.Tests.Cache;
 
 /// <summary>
 /// When etcd cannot be reached at startup, a provider starts from its cache file, reports itself stale, and

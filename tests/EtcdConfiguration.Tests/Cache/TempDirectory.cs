@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Tests.Resilience;
+namespace EtcdConfiguration.Tests.Cache;
 
 /// <summary>A private scratch directory, deleted with everything in it on dispose.</summary>
 internal sealed class TempDirectory : IDisposable

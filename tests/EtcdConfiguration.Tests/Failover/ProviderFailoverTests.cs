@@ -2,11 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Testing;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Xunit.Abstractions;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Failover;
 
 /// <summary>
 /// The member an app's watch is on dies or freezes while configuration keeps changing: with default settings the

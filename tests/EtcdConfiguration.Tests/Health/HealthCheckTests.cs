@@ -1,9 +1,8 @@
 using EtcdConfiguration.Testing;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace EtcdConfiguration.Tests.Resilience;
+namespace EtcdConfiguration.Tests.Health;
 
 /// <summary>The health check as an app runs it: healthy when live, degraded when behind or skipping, unhealthy without data.</summary>
 public class HealthCheckTests

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace EtcdConfiguration.Tests.Resilience;
+namespace EtcdConfiguration.Tests.Health;
 
 /// <summary>
 /// Listens to the "EtcdConfiguration" meter and keeps the measurements tagged with one prefix (tests run in

@@ -1,7 +1,7 @@
 using EtcdConfiguration.Testing;
-using EtcdConfiguration.Tests.Provider;
+using EtcdConfiguration.Tests.Cache;
 
-namespace EtcdConfiguration.Tests.Resilience;
+namespace EtcdConfiguration.Tests.Health;
 
 /// <summary>The "EtcdConfiguration" meter counts loads, reloads, skipped keys and reconnects, and gauges the keys held.</summary>
 public class MetricsTests

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.FeatureManagement;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.LiveReload;
 
 /// <summary>Microsoft.FeatureManagement flags stored in etcd flip live.</summary>
 public sealed class FeatureManagementTests(ProviderClusterFixture fixture) : IClassFixture<ProviderClusterFixture>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.LiveReload;
 
 /// <summary>Changes in etcd reach the configuration and options live, whole revisions at a time, once each.</summary>
 public sealed class LiveReloadTests(ProviderClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ProviderClusterFixture>

@@ -2,7 +2,7 @@ using EtcdConfiguration.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Loading;
 
 /// <summary>Sources share clients by endpoints; disposing a configuration ends its watch and nothing else.</summary>
 public sealed class LifetimeTests(ProviderClusterFixture fixture) : IClassFixture<ProviderClusterFixture>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Loading;
 
 /// <summary><c>AddEtcd(IConfiguration settings)</c>: every setting parsed, bad ones rejected by name.</summary>
 public sealed class SettingsTests(ProviderClusterFixture fixture) : IClassFixture<ProviderClusterFixture>

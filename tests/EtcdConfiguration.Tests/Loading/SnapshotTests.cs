@@ -1,7 +1,7 @@
 using System.Globalization;
 using EtcdConfiguration.Client;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Loading;
 
 /// <summary>The first load reads a prefix in pages, all at one revision, whatever its size.</summary>
 public sealed class SnapshotTests(ProviderClusterFixture fixture) : IClassFixture<ProviderClusterFixture>

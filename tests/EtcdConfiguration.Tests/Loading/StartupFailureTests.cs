@@ -4,7 +4,7 @@ using EtcdConfiguration.Sync;
 using EtcdConfiguration.Testing;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Loading;
 
 /// <summary>What a source does when etcd cannot be reached at startup: required fails, ignored or optional starts empty.</summary>
 public sealed class StartupFailureTests

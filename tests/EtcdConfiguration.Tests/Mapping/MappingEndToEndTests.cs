@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Mapping;
 
 /// <summary>How etcd keys and values become configuration, end to end: written to a real etcd, read through the framework.</summary>
 public sealed class MappingEndToEndTests(ProviderClusterFixture fixture) : IClassFixture<ProviderClusterFixture>

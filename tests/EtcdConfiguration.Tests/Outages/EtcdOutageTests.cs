@@ -3,7 +3,7 @@ using EtcdConfiguration.Client;
 using EtcdConfiguration.Testing;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Outages;
 
 /// <summary>
 /// etcd going away after startup: the app keeps its values and never sees an exception, and the provider follows

@@ -1,9 +1,8 @@
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Testing;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Outages;
 
 /// <summary>
 /// The app is cut off while configuration changes and etcd compacts that history away: when it is back, it

@@ -1,9 +1,8 @@
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Testing;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Security;
 
 /// <summary>
 /// One etcd with authentication on and tokens that expire 2 s after their last use: a user who may only read

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using EtcdConfiguration.Client;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Security;
 
 /// <summary>
 /// The provider against an etcd with authentication on: a read-only user follows changes, expired tokens are

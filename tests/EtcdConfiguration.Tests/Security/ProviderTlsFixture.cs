@@ -1,6 +1,6 @@
 using EtcdConfiguration.Testing;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Security;
 
 /// <summary>The three https etcds of <see cref="EtcdTlsClusters"/>, shared by the tests of a class.</summary>
 public sealed class ProviderTlsFixture : IAsyncLifetime

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Testing;
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Security;
 
 /// <summary>
 /// The provider over TLS against real etcd: a custom CA, a client certificate, and failing closed when the

@@ -3,7 +3,7 @@ using System.Text.Json;
 using EtcdConfiguration.Testing;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Security;
 
 /// <summary>
 /// What etcd holds under a prefix, read with etcdctl (as root when auth is on), turned into the configuration

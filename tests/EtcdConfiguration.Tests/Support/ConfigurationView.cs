@@ -1,7 +1,7 @@
 using EtcdConfiguration.Client;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>What the app sees of a configuration, and what etcd holds under a prefix, to count one against the other.</summary>
 internal static class ConfigurationView

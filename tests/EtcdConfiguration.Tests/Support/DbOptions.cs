@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>An options class bound from the <c>Db</c> section.</summary>
 public sealed class DbOptions

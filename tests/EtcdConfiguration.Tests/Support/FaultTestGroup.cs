@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>
 /// Fault tests on three-member clusters run alone: three etcd members, a writer and an app are already more

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>Keeps every log line written through it, with its exception, to check what the provider reports.</summary>
 internal sealed class LogCapture : ILoggerProvider

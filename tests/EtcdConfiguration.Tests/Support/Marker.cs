@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>
 /// A marker value written after everything else and awaited through the reload that shows it. The provider makes a

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>Records every value <see cref="IOptionsMonitor{TOptions}.OnChange"/> delivers, in order.</summary>
 internal sealed class OptionsChanges<T> : IDisposable

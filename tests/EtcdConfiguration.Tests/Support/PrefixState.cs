@@ -1,7 +1,7 @@
 using EtcdConfiguration.Client;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>What etcd holds under a writer's <c>k/</c> keys and what the app's configuration shows for them.</summary>
 internal static class PrefixState

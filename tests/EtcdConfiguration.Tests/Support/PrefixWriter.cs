@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using EtcdConfiguration.Client;
-using EtcdConfiguration.Tests.Provider;
 
-namespace EtcdConfiguration.Tests.Faults;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>
 /// Writes a steady stream of changes under <c>{prefix}k/</c> until stopped: each step puts a new key, and every

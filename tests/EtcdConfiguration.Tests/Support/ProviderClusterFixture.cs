@@ -2,7 +2,7 @@ using EtcdConfiguration.Client;
 using EtcdConfiguration.Testing;
 using Microsoft.Extensions.Configuration;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>
 /// One single-member etcd and one client of ours shared by the tests of a class. Each test works under its own

@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>Waits that only the provider's tests need, built on the kit's <see cref="Eventually"/>.</summary>
 internal static class ProviderWaits

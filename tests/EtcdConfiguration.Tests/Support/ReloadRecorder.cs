@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>
 /// Counts the reloads of a configuration and, at each one, what one probe key held when the reload was signalled.

@@ -1,9 +1,8 @@
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace EtcdConfiguration.Tests.Resilience;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>
 /// One app's configuration with one etcd source, and the health check as an app's container runs it

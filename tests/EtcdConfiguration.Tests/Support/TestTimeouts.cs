@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>Timeouts the tests give the code under test, as opposed to the bounds of their own waits.</summary>
 internal static class TestTimeouts

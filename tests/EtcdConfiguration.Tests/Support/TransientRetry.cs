@@ -2,7 +2,7 @@ using System.Diagnostics;
 using EtcdConfiguration.Client;
 using EtcdConfiguration.Testing;
 
-namespace EtcdConfiguration.Tests.Provider;
+namespace EtcdConfiguration.Tests.Support;
 
 /// <summary>
 /// Repeats a test's own write (or read) on a cluster of several members while etcd refuses it for a passing reason: an
