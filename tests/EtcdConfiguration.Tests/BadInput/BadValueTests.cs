@@ -28,7 +28,7 @@ public sealed class BadValueTests(ProviderClusterFixture fixture) : IClassFixtur
 
         await kv.PutAsync(Key(p, [0xFF, (byte)'/', (byte)'X']), Encoding.UTF8.GetBytes("a key named with invalid UTF-8"));
         var failures = new ConcurrentQueue<EtcdLoadExceptionContext>();
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
 
         using var root = fixture.Build(p, source =>
@@ -68,7 +68,7 @@ public sealed class BadValueTests(ProviderClusterFixture fixture) : IClassFixtur
         await kv.PutAsync(key, """{ "Host": "good-1", "Port": 1 }""");
         await kv.PutAsync(p + "Other", "o");
         var failures = new ConcurrentQueue<EtcdLoadExceptionContext>();
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
         using var root = fixture.Build(p, source =>
         {

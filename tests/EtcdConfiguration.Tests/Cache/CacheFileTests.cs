@@ -20,7 +20,7 @@ public class CacheFileTests
         await cluster.PutAsync(prefix + "Feature", "{\"On\":true,\"Limits\":[1,2]}");
         using var directory = new TempDirectory();
         var cacheFile = Path.Combine(directory.Path, "not-yet", "config.cache.json");
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
 
         using (var configuration = TestConfiguration.Build(cluster.Endpoints, prefix, s =>

@@ -44,7 +44,7 @@ public class StartFromCacheTests
         await TransientRetry.RunAsync(() => cluster.PutAsync(prefix + "A", "10"));
         await TransientRetry.RunAsync(() => cluster.EtcdctlAsync("del", "--", prefix + "B"));
         await TransientRetry.RunAsync(() => cluster.PutAsync(prefix + "D", "4"));
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
         var failures = new ConcurrentQueue<Exception>();
 
@@ -151,7 +151,7 @@ public class StartFromCacheTests
             File.WriteAllText(cacheFile, File.ReadAllText(cacheFile).Replace(Secret, Secret.ToUpperInvariant(), StringComparison.Ordinal), Encoding.UTF8);
         }
 
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var refused = new RefusedEndpoint();
         using var loggerFactory = logs.CreateFactory();
         var failures = new ConcurrentQueue<Exception>();

@@ -199,7 +199,7 @@ public sealed class LiveReloadTests(ProviderClusterFixture fixture, ITestOutputH
         var p = ProviderClusterFixture.NewPrefix();
         await fixture.Client.KV.PutAsync(p + "Db/Host", "0");
         var failures = new ConcurrentQueue<EtcdLoadExceptionContext>();
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
         using var root = fixture.Build(p, source =>
         {

@@ -217,7 +217,7 @@ public sealed class MappingEndToEndTests(ProviderClusterFixture fixture) : IClas
         await kv.PutAsync(lowerFirst + Lower, "lower");
         await kv.PutAsync(lowerFirst + Upper, "upper");
 
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
         using var a = fixture.Build(upperFirst, source => source.LoggerFactory = loggerFactory);
         using var b = fixture.Build(lowerFirst);

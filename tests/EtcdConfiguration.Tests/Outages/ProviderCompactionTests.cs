@@ -36,7 +36,7 @@ public sealed class ProviderCompactionTests
             await TransientRetry.RunAsync(() => others.KV.PutAsync($"{Prefix}k/{i}", $"v{i}"));
         }
 
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
         // The app knows only the member that will go away, so it cannot follow the changes elsewhere.
         using var root = (ConfigurationRoot)new ConfigurationBuilder()

@@ -51,7 +51,7 @@ public sealed class ProviderAuthTests(ProviderAuthFixture fixture) : IClassFixtu
         var ttl = TimeSpan.FromSeconds(ProviderAuthFixture.TokenTtlSeconds);
         var prefix = ProviderAuthFixture.NewPrefix();
         await fixture.Cluster.PutAsync(prefix + "Start", "yes");
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
         using var root = fixture.Build(
             prefix,
@@ -91,7 +91,7 @@ public sealed class ProviderAuthTests(ProviderAuthFixture fixture) : IClassFixtu
     public async Task A_required_source_with_a_wrong_password_fails_naming_the_user_and_endpoint_but_never_the_password()
     {
         var prefix = ProviderAuthFixture.NewPrefix();
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
         var reported = new ConcurrentQueue<EtcdLoadExceptionContext>();
 
@@ -114,7 +114,7 @@ public sealed class ProviderAuthTests(ProviderAuthFixture fixture) : IClassFixtu
     {
         var prefix = ProviderAuthFixture.NewPrefix();
         await fixture.Cluster.PutAsync(prefix + "Secret/Value", "never-loaded");
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
         var reported = new ConcurrentQueue<EtcdLoadExceptionContext>();
 
@@ -145,7 +145,7 @@ public sealed class ProviderAuthTests(ProviderAuthFixture fixture) : IClassFixtu
     {
         var prefix = ProviderAuthFixture.NewPrefix();
         await fixture.Cluster.PutAsync(prefix + "Hidden", "no");
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
         var reported = new ConcurrentQueue<EtcdLoadExceptionContext>();
 
@@ -167,7 +167,7 @@ public sealed class ProviderAuthTests(ProviderAuthFixture fixture) : IClassFixtu
     {
         var prefix = ProviderAuthFixture.NewPrefix();
         await fixture.Cluster.PutAsync(prefix + "Hidden", "no");
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         using var loggerFactory = logs.CreateFactory();
         var reported = new ConcurrentQueue<EtcdLoadExceptionContext>();
 
@@ -204,7 +204,7 @@ public sealed class ProviderAuthTests(ProviderAuthFixture fixture) : IClassFixtu
         Assert.Contains("permission", failure.Message, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static void AssertNeverShown(string password, Exception failure, LogCapture logs)
+    private static void AssertNeverShown(string password, Exception failure, FakeLogCollector logs)
     {
         Assert.DoesNotContain(password, failure.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Lines, line => line.Contains(password, StringComparison.Ordinal));
