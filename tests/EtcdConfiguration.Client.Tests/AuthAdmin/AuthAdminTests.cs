@@ -129,7 +129,7 @@ public sealed class AuthAdminTests
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await using var cluster = await EtcdCluster.StartAsync(cancellationToken: bound.Token);
-        var logs = new CapturingLoggerFactory();
+        var logs = new FakeLogCollector();
         await using (await EnableAuthAsync(cluster, bound.Token))
         {
         }
@@ -190,7 +190,7 @@ public sealed class AuthAdminTests
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static Task<EtcdClient> Connect(EtcdCluster cluster, string? user, string? password, CancellationToken cancellationToken, CapturingLoggerFactory? logs = null) =>
+    private static Task<EtcdClient> Connect(EtcdCluster cluster, string? user, string? password, CancellationToken cancellationToken, FakeLogCollector? logs = null) =>
         EtcdClient.ConnectAsync(
             new EtcdClientOptions
             {
@@ -198,7 +198,7 @@ public sealed class AuthAdminTests
                 Username = user,
                 Password = password,
                 DialTimeout = TimeSpan.FromSeconds(30),
-                LoggerFactory = logs,
+                LoggerFactory = logs?.CreateFactory(),
             },
             cancellationToken);
 }

@@ -33,7 +33,7 @@ public sealed class LeaderWorkerTests(SingleMemberFixture fixture) : IClassFixtu
             ? (stopA, workerA, startedB.Task, "b")
             : (stopB, workerB, startedA.Task, "a");
         // Both campaign; the second must be queued before the first stops for "takes over" to mean anything.
-        await Harness.Eventually.TrueAsync(
+        await Eventually.TrueAsync(
             async () => (await fixture.Client.KV.GetAsync(electionName + "/", new GetOptions { Prefix = true, CountOnly = true })).Count == 2,
             "both instances are candidates");
         var secondRanWhileFirstLed = secondStarted.IsCompleted;

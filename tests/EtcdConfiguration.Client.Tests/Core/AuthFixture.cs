@@ -32,13 +32,13 @@ public sealed class AuthFixture : IAsyncLifetime
         }
     }
 
-    public EtcdClientOptions Options(string? user, string? password, CapturingLoggerFactory? logs = null) => new()
+    public EtcdClientOptions Options(string? user, string? password, FakeLogCollector? logs = null) => new()
     {
         Endpoints = EtcdClient.SplitEndpoints(Cluster.Endpoints),
         Username = user,
         Password = password,
         // Long, since the server is expected to answer: a first call pays for JIT and bcrypt on a loaded machine.
         DialTimeout = TimeSpan.FromSeconds(30),
-        LoggerFactory = logs,
+        LoggerFactory = logs?.CreateFactory(),
     };
 }

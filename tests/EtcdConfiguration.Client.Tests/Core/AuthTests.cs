@@ -58,7 +58,7 @@ public sealed class AuthTests(AuthFixture fixture) : IClassFixture<AuthFixture>
     [Fact]
     public async Task An_expired_token_is_replaced_transparently()
     {
-        var logs = new CapturingLoggerFactory();
+        var logs = new FakeLogCollector();
         await using var client = new EtcdClient(fixture.Options(AuthFixture.Reader, AuthFixture.ReaderPassword, logs));
         Assert.Single((await client.KV.GetAsync("/ro/greeting")).Kvs);
 

@@ -13,13 +13,13 @@ public sealed class PerCallControlTests(SingleMemberEtcd etcd) : IClassFixture<S
     {
         const int limit = 4096;
         var key = etcd.UniquePrefix("too-large") + "k";
-        var logs = new ListLoggerFactory();
+        var logs = new FakeLogCollector();
         using var client = new EtcdClient(new EtcdClientOptions
         {
             Endpoints = [.. etcd.Cluster.ClientUrls],
             DialTimeout = TimeSpan.FromSeconds(30),
             MaxSendMessageSize = limit,
-            LoggerFactory = logs,
+            LoggerFactory = logs.CreateFactory(),
         });
         await client.KV.PutAsync(key + "-small", new string('s', limit / 2));
 
@@ -33,7 +33,7 @@ public sealed class PerCallControlTests(SingleMemberEtcd etcd) : IClassFixture<S
         Assert.DoesNotContain("xxxx", error.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<EtcdInvalidArgumentException>(error);
         Assert.False(EtcdRetryPolicy.IsTransient(error));
-        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("Retrying", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.GetSnapshot(), e => e.Message.Contains("Retrying", StringComparison.Ordinal));
         Assert.Null(await etcd.Kv.GetAsync(key));
         Assert.Equal(new string('s', limit / 2), await etcd.Kv.GetAsync(key + "-small"));
     }

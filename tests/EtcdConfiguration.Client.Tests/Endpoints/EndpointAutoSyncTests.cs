@@ -48,7 +48,7 @@ public sealed class EndpointAutoSyncTests
                 return true;
             },
             defaultToHttps: false,
-            new ListLoggerFactory().CreateLogger("test"));
+            new FakeLogCollector().CreateFactory().CreateLogger("test"));
         sync.Start();
 
         await AdvanceUntilAsync(clock, () => set.Count == 2, "two syncs");
@@ -63,7 +63,7 @@ public sealed class EndpointAutoSyncTests
     public async Task A_failed_or_empty_member_list_keeps_the_endpoints_and_the_next_interval_tries_again()
     {
         var clock = new FakeTimeProvider();
-        var logs = new ListLoggerFactory();
+        var logs = new FakeLogCollector();
         var calls = 0;
         var set = new ConcurrentQueue<IReadOnlyList<string>>();
         await using var sync = new EndpointAutoSync(
@@ -81,15 +81,15 @@ public sealed class EndpointAutoSyncTests
                 return true;
             },
             defaultToHttps: false,
-            logs.CreateLogger("test"));
+            logs.CreateFactory().CreateLogger("test"));
         sync.Start();
 
         await AdvanceUntilAsync(clock, () => !set.IsEmpty, "a member list with a started member");
 
         Assert.Equal(3, Volatile.Read(ref calls));
         Assert.Equal(["http://127.0.0.1:2379"], Assert.Single(set));
-        Assert.Contains(logs.Entries, e => e.Message.Contains("could not list the members", StringComparison.Ordinal));
-        Assert.Contains(logs.Entries, e => e.Message.Contains("found no started member", StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), e => e.Message.Contains("could not list the members", StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), e => e.Message.Contains("found no started member", StringComparison.Ordinal));
     }
 
     /// <summary>Moves the fake clock a second at a time until <paramref name="condition"/> holds (the loop runs on other threads).</summary>

@@ -13,12 +13,12 @@ public sealed class LeaseExpiryTests(ITestOutputHelper output)
     {
         const int ttl = 5;
         await using var member = await EtcdCluster.StartAsync();
-        var logs = new ListLoggerFactory();
+        var logs = new FakeLogCollector();
         using var client = new EtcdClient(new EtcdClientOptions
         {
             Endpoints = [.. member.ClientUrls],
             DialTimeout = TimeSpan.FromSeconds(30),
-            LoggerFactory = logs,
+            LoggerFactory = logs.CreateFactory(),
         });
         var lease = await client.Lease.GrantAsync(ttl);
         await using var keepAlive = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));

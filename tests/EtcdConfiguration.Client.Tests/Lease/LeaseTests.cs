@@ -35,8 +35,8 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     public async Task KeepAlive_keeps_a_short_lease_and_its_key_for_more_than_two_ttls()
     {
         var key = etcd.UniquePrefix("kept") + "service";
-        var logs = new ListLoggerFactory();
-        using var client = etcd.CreateClient(logs);
+        var logs = new FakeLogCollector();
+        using var client = etcd.CreateClient(logs.CreateFactory());
         var lease = await client.Lease.GrantAsync(KeptTtl);
         await etcd.Kv.PutAsync(key, "alive", lease.Id);
 
@@ -165,8 +165,8 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     [Fact]
     public async Task Keep_alives_of_many_leases_share_one_stream_and_CloseAsync_ends_them()
     {
-        var logs = new ListLoggerFactory();
-        using var client = etcd.CreateClient(logs);
+        var logs = new FakeLogCollector();
+        using var client = etcd.CreateClient(logs.CreateFactory());
         var first = await client.Lease.GrantAsync(30);
         var second = await client.Lease.GrantAsync(30);
         await using var one = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(first.Id, ct));
@@ -188,8 +188,8 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     [Fact]
     public async Task A_second_keep_alive_of_a_kept_lease_gets_its_first_renewal_at_once()
     {
-        var logs = new ListLoggerFactory();
-        using var client = etcd.CreateClient(logs);
+        var logs = new FakeLogCollector();
+        using var client = etcd.CreateClient(logs.CreateFactory());
         // The next regular renewal is a third of the TTL (100 s) away, more than twice the wait below.
         var lease = await client.Lease.GrantAsync(300);
         await using var first = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));

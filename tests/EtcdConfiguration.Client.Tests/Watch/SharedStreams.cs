@@ -14,12 +14,12 @@ internal static class SharedStreams
     /// <param name="opened">The client's count of opened streams.</param>
     /// <param name="logs">The client's log.</param>
     /// <param name="stream">The stream as its break warning names it: "watch" or "lease keep-alive".</param>
-    public static void AssertOpened(int expected, Func<int> opened, ListLoggerFactory logs, string stream)
+    public static void AssertOpened(int expected, Func<int> opened, FakeLogCollector logs, string stream)
     {
         // Read before the breaks: the client logs a break before it opens the next stream.
         var count = opened();
         // The first break of an outage is a Warning, the later attempts Debug lines: count both.
-        var breaks = logs.Entries.Count(e =>
+        var breaks = logs.GetSnapshot().Count(e =>
             e.Level is LogLevel.Warning or LogLevel.Debug
             && e.Message.Contains($"etcd {stream} stream on ", StringComparison.Ordinal)
             && e.Message.Contains(" broke (", StringComparison.Ordinal));

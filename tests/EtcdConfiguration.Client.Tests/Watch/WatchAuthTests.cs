@@ -12,7 +12,7 @@ public sealed class WatchAuthTests
     public async Task A_watch_outside_the_users_permissions_throws_EtcdPermissionDeniedException_naming_key_and_user_while_others_go_on()
     {
         await using var cluster = await StartWithReaderAsync(tokenTtlSeconds: null);
-        var logs = new ListLoggerFactory();
+        var logs = new FakeLogCollector();
         await using var client = CreateReaderClient(cluster, logs);
         await using var allowed = await client.Watch.StartWatchAsync("allowed/", new WatchOptions { Prefix = true });
 
@@ -27,14 +27,14 @@ public sealed class WatchAuthTests
 
         await cluster.PutAsync("allowed/x", "seen");
         Assert.Equal("allowed/x", (await allowed.EventsAsync(1))[0].Kv.Key);
-        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(Password, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(Password, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task An_expired_token_is_replaced_transparently_and_running_watches_lose_nothing()
     {
         await using var cluster = await StartWithReaderAsync(tokenTtlSeconds: 2);
-        var logs = new ListLoggerFactory();
+        var logs = new FakeLogCollector();
         await using var client = CreateReaderClient(cluster, logs);
         await using var running = await client.Watch.StartWatchAsync("allowed/", new WatchOptions { Prefix = true });
         await cluster.PutAsync("allowed/before", "1");
@@ -49,8 +49,8 @@ public sealed class WatchAuthTests
         var events = await running.EventsAsync(2);
         Assert.Equal(["allowed/while-expired", "allowed/after"], events.Select(e => e.Kv.Key));
         Assert.Equal("allowed/after", (await added.EventsAsync(1))[0].Kv.Key);
-        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("authentication token of user 'reader'", StringComparison.Ordinal));
-        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(Password, StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), e => e.Level == LogLevel.Information && e.Message.Contains("authentication token of user 'reader'", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(Password, StringComparison.Ordinal));
     }
 
     private static async Task<EtcdCluster> StartWithReaderAsync(int? tokenTtlSeconds)
@@ -69,12 +69,12 @@ public sealed class WatchAuthTests
         }
     }
 
-    private static EtcdClient CreateReaderClient(EtcdCluster cluster, ListLoggerFactory logs) => new(new EtcdClientOptions
+    private static EtcdClient CreateReaderClient(EtcdCluster cluster, FakeLogCollector logs) => new(new EtcdClientOptions
     {
         Endpoints = [.. cluster.ClientUrls],
         Username = "reader",
         Password = Password,
         DialTimeout = TimeSpan.FromSeconds(30),
-        LoggerFactory = logs,
+        LoggerFactory = logs.CreateFactory(),
     });
 }

@@ -11,7 +11,7 @@ public sealed class WatchConnectionResetTests
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await using var etcd = await EtcdCluster.StartAsync(cancellationToken: bound.Token);
-        var logs = new ListLoggerFactory();
+        var logs = new FakeLogCollector();
         // A ping every second on a quiet stream, where etcd allows one per 5 s: after three such strikes it sends
         // GOAWAY ENHANCE_YOUR_CALM, which grpc-dotnet reports as ResourceExhausted.
         await using var client = new EtcdClient(new EtcdClientOptions
@@ -21,7 +21,7 @@ public sealed class WatchConnectionResetTests
             KeepAliveInterval = TimeSpan.FromSeconds(1),
             // Long, so that late ping answers from a busy etcd do not break the connection first for another reason.
             KeepAliveTimeout = TimeSpan.FromSeconds(10),
-            LoggerFactory = logs,
+            LoggerFactory = logs.CreateFactory(),
         });
         var start = await etcd.GetRevisionAsync() + 1;
         var keys = new List<string>();
@@ -41,9 +41,9 @@ public sealed class WatchConnectionResetTests
         }, bound.Token);
 
         await Eventually.TrueAsync(
-            () => logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("ENHANCE_YOUR_CALM", StringComparison.Ordinal)),
+            () => logs.Lines.Any(line => line.StartsWith(nameof(LogLevel.Warning), StringComparison.Ordinal) && line.Contains("ENHANCE_YOUR_CALM", StringComparison.Ordinal)),
             "etcd has closed the connection for its pings",
-            seconds: 60);
+            timeout: TimeSpan.FromSeconds(60));
         for (var i = 0; i < 5; i++)
         {
             await etcd.PutAsync($"calm/{i}", "v");

@@ -17,7 +17,7 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         await using var cluster = await EtcdCluster.StartAsync(FailoverCluster(), bound.Token);
-        var logs = new ListLoggerFactory();
+        var logs = new FakeLogCollector();
         await using var client = new EtcdClient(FailoverClient(cluster, logs));
         var start = await Elections.RetryAsync(cluster.GetRevisionAsync) + 1;
         await using var watch = await RevisionRecorder.StartAsync(client, start, bound.Token);
@@ -53,7 +53,7 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
         Assert.True(revisions.Count(r => r <= last) >= MinimumPuts);
         // Moving away from a member always logs a break of the stream there, even if the stream left the member
         // just before the kill.
-        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("watch stream on", StringComparison.Ordinal)).ToList();
+        var warnings = logs.GetSnapshot().Where(e => e.Level == LogLevel.Warning && e.Message.Contains("watch stream on", StringComparison.Ordinal)).ToList();
         Assert.Contains(warnings, w => w.Message.Contains(killed[0], StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.Message.Contains(killed[2], StringComparison.Ordinal));
     }
@@ -63,7 +63,7 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         await using var cluster = await EtcdCluster.StartAsync(FailoverCluster(), bound.Token);
-        var logs = new ListLoggerFactory();
+        var logs = new FakeLogCollector();
         await using var client = new EtcdClient(FailoverClient(cluster, logs));
         var start = await Elections.RetryAsync(cluster.GetRevisionAsync) + 1;
         await using var watch = await RevisionRecorder.StartAsync(client, start, bound.Token);
@@ -102,7 +102,7 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         await using var cluster = await EtcdCluster.StartAsync(FailoverCluster(), bound.Token);
-        await using var client = new EtcdClient(FailoverClient(cluster, new ListLoggerFactory()));
+        await using var client = new EtcdClient(FailoverClient(cluster, new FakeLogCollector()));
         // Short enough that a keep-alive stuck on the dead member lets it expire within the wait below, long enough
         // that a failover on a loaded machine (even after a leader kill, with an election) does not.
         const int ttl = 10;
@@ -132,7 +132,7 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
     /// </summary>
     private static EtcdClusterOptions FailoverCluster() => new() { Members = 3, ExtraArguments = { "--grpc-keepalive-min-time=500ms" } };
 
-    private static EtcdClientOptions FailoverClient(EtcdCluster cluster, ListLoggerFactory logs) => new()
+    private static EtcdClientOptions FailoverClient(EtcdCluster cluster, FakeLogCollector logs) => new()
     {
         Endpoints = [.. cluster.ClientUrls],
         DialTimeout = TimeSpan.FromSeconds(30),
@@ -140,7 +140,7 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
         // long enough that a ping answered late by a busy member does not drop a healthy connection.
         KeepAliveInterval = TimeSpan.FromSeconds(1),
         KeepAliveTimeout = TimeSpan.FromSeconds(5),
-        LoggerFactory = logs,
+        LoggerFactory = logs.CreateFactory(),
     };
 
     /// <summary>The member a stream is open on, read once a stream is open (it is not, for a moment, while one is re-opened).</summary>
@@ -151,12 +151,12 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
         return cluster.Members.Single(m => m.ClientUrl == endpoint);
     }
 
-    private void Report(ListLoggerFactory logs, long start, long last, IReadOnlyList<long> revisions)
+    private void Report(FakeLogCollector logs, long start, long last, IReadOnlyList<long> revisions)
     {
         output.WriteLine($"Revisions {start}..{last}; {revisions.Count} events delivered.");
-        foreach (var (level, message) in logs.Entries.Where(e => e.Level >= LogLevel.Information))
+        foreach (var record in logs.GetSnapshot().Where(e => e.Level >= LogLevel.Information))
         {
-            output.WriteLine($"{level}: {message}");
+            output.WriteLine($"{record.Level}: {record.Message}");
         }
     }
 

@@ -13,8 +13,8 @@ public sealed class WatchStreamHealthTests
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await using var etcd = await EtcdCluster.StartAsync(cancellationToken: bound.Token);
         var member = etcd.Members[0];
-        using var logs = new ListLoggerFactory();
-        await using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [member.ClientUrl], DialTimeout = TimeSpan.FromSeconds(30), LoggerFactory = logs });
+        var logs = new FakeLogCollector();
+        await using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [member.ClientUrl], DialTimeout = TimeSpan.FromSeconds(30), LoggerFactory = logs.CreateFactory() });
         var broken = new ConcurrentQueue<(object? Sender, WatchStreamBrokenEventArgs Args)>();
         var restored = new ConcurrentQueue<(object? Sender, WatchStreamRestoredEventArgs Args)>();
         client.Watch.StreamBroken += (sender, e) => broken.Enqueue((sender, e));
@@ -36,13 +36,13 @@ public sealed class WatchStreamHealthTests
                 }
             }
         }, bound.Token);
-        Assert.Equal(member.ClientUrl, await Eventually.ValueAsync(() => client.Watch.StreamEndpoint, "the watch stream is open"));
+        Assert.Equal(member.ClientUrl, await Eventually.SomeAsync(() => client.Watch.StreamEndpoint, "the watch stream is open"));
         Assert.False(client.Watch.IsStreamBroken);
         await etcd.PutAsync("health/before", "v");
 
         await member.KillAsync();
 
-        await Eventually.TrueAsync(() => !broken.IsEmpty, "the break is reported", seconds: 30);
+        await Eventually.TrueAsync(() => !broken.IsEmpty, "the break is reported", timeout: TimeSpan.FromSeconds(30));
         var (brokenSender, brokenArgs) = broken.First();
         Assert.Same(client.Watch, brokenSender);
         Assert.Equal(member.ClientUrl, brokenArgs.Endpoint);
@@ -56,19 +56,19 @@ public sealed class WatchStreamHealthTests
         Assert.EndsWith(".", brokenArgs.Reason, StringComparison.Ordinal);
 
         // Every reconnect attempt is refused and reported; only the first is a Warning in the log.
-        await Eventually.TrueAsync(() => broken.Count >= 3, "three reconnect attempts are reported", seconds: 30);
-        Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning);
-        Assert.True(logs.Entries.Count(e => e.Level == LogLevel.Debug && e.Message.Contains(" broke (", StringComparison.Ordinal)) >= 2, "later attempts are Debug lines");
+        await Eventually.TrueAsync(() => broken.Count >= 3, "three reconnect attempts are reported", timeout: TimeSpan.FromSeconds(30));
+        Assert.Single(logs.GetSnapshot(), e => e.Level == LogLevel.Warning);
+        Assert.True(logs.GetSnapshot().Count(e => e.Level == LogLevel.Debug && e.Message.Contains(" broke (", StringComparison.Ordinal)) >= 2, "later attempts are Debug lines");
 
         await member.RestartAsync(bound.Token);
 
-        await Eventually.TrueAsync(() => !restored.IsEmpty, "the recovery is reported", seconds: 30);
+        await Eventually.TrueAsync(() => !restored.IsEmpty, "the recovery is reported", timeout: TimeSpan.FromSeconds(30));
         var (restoredSender, restoredArgs) = restored.Single();
         Assert.Same(client.Watch, restoredSender);
         Assert.Equal(member.ClientUrl, restoredArgs.Endpoint);
         Assert.False(client.Watch.IsStreamBroken);
         Assert.Equal(member.ClientUrl, client.Watch.StreamEndpoint);
-        Assert.Single(logs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("is back on", StringComparison.Ordinal));
+        Assert.Single(logs.GetSnapshot(), e => e.Level == LogLevel.Information && e.Message.Contains("is back on", StringComparison.Ordinal));
         await etcd.PutAsync("health/after", "v");
         await consumer.WaitAsync(bound.Token);
         Assert.Equal(["health/before", "health/after"], keys);

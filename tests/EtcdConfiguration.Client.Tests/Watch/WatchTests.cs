@@ -182,8 +182,8 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     public async Task Many_watches_of_one_client_share_one_stream_and_each_gets_only_its_own_events()
     {
         var prefix = etcd.UniquePrefix("shared");
-        var logs = new ListLoggerFactory();
-        using var client = etcd.CreateClient(logs);
+        var logs = new FakeLogCollector();
+        using var client = etcd.CreateClient(logs.CreateFactory());
         var watches = new List<StreamProbe<WatchResponse>>();
         try
         {
@@ -205,7 +205,7 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
             }
 
             SharedStreams.AssertOpened(1, () => client.Watch.StreamsOpened, logs, "watch");
-            Assert.Equal(etcd.Cluster.ClientUrls[0], await Eventually.ValueAsync(() => client.Watch.StreamEndpoint, "a watch stream is open"));
+            Assert.Equal(etcd.Cluster.ClientUrls[0], await Eventually.SomeAsync(() => client.Watch.StreamEndpoint, "a watch stream is open"));
         }
         finally
         {
@@ -220,8 +220,8 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     public async Task Canceling_one_watch_ends_it_and_leaves_the_others_running()
     {
         var prefix = etcd.UniquePrefix("cancel");
-        var logs = new ListLoggerFactory();
-        using var client = etcd.CreateClient(logs);
+        var logs = new FakeLogCollector();
+        using var client = etcd.CreateClient(logs.CreateFactory());
         await using var canceled = await client.Watch.StartWatchAsync(prefix + "a");
         await using var kept = await client.Watch.StartWatchAsync(prefix + "b");
 
@@ -240,11 +240,11 @@ public sealed class WatchTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
     public async Task The_stream_closes_with_the_last_watch_and_a_new_watch_opens_it_again()
     {
         var key = etcd.UniquePrefix("reopen") + "k";
-        var logs = new ListLoggerFactory();
-        using var client = etcd.CreateClient(logs);
+        var logs = new FakeLogCollector();
+        using var client = etcd.CreateClient(logs.CreateFactory());
         await using (await client.Watch.StartWatchAsync(key))
         {
-            await Eventually.ValueAsync(() => client.Watch.StreamEndpoint, "a watch stream is open");
+            await Eventually.SomeAsync(() => client.Watch.StreamEndpoint, "a watch stream is open");
         }
 
         await Eventually.TrueAsync(() => client.Watch.StreamEndpoint is null, "the stream closed");

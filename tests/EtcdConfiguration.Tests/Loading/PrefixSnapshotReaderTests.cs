@@ -4,7 +4,6 @@ using EtcdConfiguration.Client;
 using EtcdConfiguration.Mapping;
 using EtcdConfiguration.Sync;
 using EtcdConfiguration.Testing;
-using EtcdConfiguration.Tests.Provider;
 
 namespace EtcdConfiguration.Tests;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using EtcdConfiguration.Mapping;
+using ConfigurationView = EtcdConfiguration.Mapping.ConfigurationView;
 
 namespace EtcdConfiguration.Tests.Mapping;
 

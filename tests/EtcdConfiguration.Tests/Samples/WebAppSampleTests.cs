@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EtcdConfiguration.Testing;
-using EtcdConfiguration.Tests.Provider;
 
 namespace EtcdConfiguration.Tests.Samples;
 

@@ -1,4 +1,3 @@
-using EtcdConfiguration.Tests.Provider;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -16,7 +15,7 @@ internal sealed class GatedApp : IAsyncDisposable
     private readonly IHost _host;
     private readonly ConfigurationManager _configuration;
 
-    private GatedApp(IHost host, ConfigurationManager configuration, LogCapture logs)
+    private GatedApp(IHost host, ConfigurationManager configuration, FakeLogCollector logs)
     {
         _host = host;
         _configuration = configuration;
@@ -30,13 +29,13 @@ internal sealed class GatedApp : IAsyncDisposable
 
     public EtcdConfigurationProvider Provider { get; }
 
-    public LogCapture Logs { get; }
+    public FakeLogCollector Logs { get; }
 
     public static async Task<GatedApp> StartAsync(ProviderClusterFixture fixture, string prefix, Action<IServiceCollection, IConfiguration> register)
     {
-        var logs = new LogCapture();
+        var logs = new FakeLogCollector();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs));
         builder.Configuration.AddEtcd(source => fixture.Configure(source, prefix, s => s.LoggerFactory = logs.CreateFactory()));
         register(builder.Services, builder.Configuration);
         builder.Services.AddHealthChecks().AddEtcdConfiguration();

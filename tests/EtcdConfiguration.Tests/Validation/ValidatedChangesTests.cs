@@ -1,6 +1,5 @@
 using EtcdConfiguration.Client;
-using EtcdConfiguration.Tests.Provider;
-using EtcdConfiguration.Tests.Resilience;
+using EtcdConfiguration.Tests.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,4 +1,3 @@
-using EtcdConfiguration.Tests.Provider;
 
 namespace EtcdConfiguration.Tests.Writing;
 

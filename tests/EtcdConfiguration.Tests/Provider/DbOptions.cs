@@ -1,9 +1,0 @@
-namespace EtcdConfiguration.Tests.Provider;
-
-/// <summary>An options class bound from the <c>Db</c> section.</summary>
-public sealed class DbOptions
-{
-    public string Host { get; set; } = string.Empty;
-
-    public int Port { get; set; }
-}
