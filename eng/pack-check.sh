@@ -62,18 +62,22 @@ if [ -f src/EtcdConfiguration.Testing/EtcdConfiguration.Testing.csproj ]; then w
 python3 eng/check-packages.py "$packages" "$version" "${shipped[@]}" || fail "a package is incomplete (above)."
 
 if [ "$twice" = 1 ]; then
-  echo "pack check: packing a copy of the tree in another folder to compare the assemblies"
+  echo "pack check: packing the shipped projects again from a copy of the tree in another folder"
   copy=$work/copy
   mkdir -p "$copy"
   git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$copy"
   # Both packs as CI builds (paths mapped), so only the content could make the assemblies differ.
-  dotnet pack "$copy/EtcdConfiguration.sln" -c Release -o "$work/packages2" -p:ContinuousIntegrationBuild=true \
-    -nologo -v q >"$work/pack2.log" 2>&1 || { cat "$work/pack2.log" >&2; fail "the second dotnet pack failed."; }
-  if [ "${CI:-}" != "true" ]; then
-    dotnet pack EtcdConfiguration.sln -c Release -o "$packages" -p:ContinuousIntegrationBuild=true -nologo -v q \
-      >"$work/pack.log" 2>&1 || { cat "$work/pack.log" >&2; fail "dotnet pack as a CI build failed."; }
-  fi
-  python3 eng/check-packages.py --compare "$packages" "$work/packages2" || fail "the packages are not reproducible (above)."
+  first=$packages
+  if [ "${CI:-}" != "true" ]; then first=$work/packages1; fi
+  for project in src/*/*.csproj; do
+    if [ "$first" != "$packages" ]; then
+      dotnet pack "$project" -c Release -o "$first" -p:ContinuousIntegrationBuild=true -nologo -v q \
+        >"$work/pack1.log" 2>&1 || { cat "$work/pack1.log" >&2; fail "dotnet pack $project as a CI build failed."; }
+    fi
+    dotnet pack "$copy/$project" -c Release -o "$work/packages2" -p:ContinuousIntegrationBuild=true -nologo -v q \
+      >"$work/pack2.log" 2>&1 || { cat "$work/pack2.log" >&2; fail "dotnet pack of the copy of $project failed."; }
+  done
+  python3 eng/check-packages.py --compare "$first" "$work/packages2" || fail "the packages are not reproducible (above)."
 fi
 
 # A user's project outside the repository, its own nuget.config and an empty packages folder.
