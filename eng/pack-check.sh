@@ -62,10 +62,18 @@ if [ -f src/EtcdConfiguration.Testing/EtcdConfiguration.Testing.csproj ]; then w
 python3 eng/check-packages.py "$packages" "$version" "${shipped[@]}" || fail "a package is incomplete (above)."
 
 if [ "$twice" = 1 ]; then
-  echo "pack check: packing the shipped projects again from a copy of the tree in another folder"
+  echo "pack check: packing the shipped projects again from a clone of HEAD in another folder"
+  [ -z "$(git status --porcelain)" ] || fail "--twice compares packs of HEAD: commit or stash your changes first."
+  # A clone, not a copy of the files: the commit id goes into the assemblies' informational version and the
+  # repository's state into the pdb whose checksum the assembly carries, so both packs need the same git state.
   copy=$work/copy
-  mkdir -p "$copy"
-  git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$copy"
+  git clone -q "$root" "$copy"
+  git -C "$copy" checkout -q --detach "$(git rev-parse HEAD)"
+  if origin=$(git remote get-url origin 2>/dev/null); then
+    git -C "$copy" remote set-url origin "$origin"
+  else
+    git -C "$copy" remote remove origin
+  fi
   # Both packs as CI builds (paths mapped), so only the content could make the assemblies differ.
   first=$packages
   if [ "${CI:-}" != "true" ]; then first=$work/packages1; fi
