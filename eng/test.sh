@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs etcd when missing, builds with warnings as errors, checks formatting,
-# runs every test project against real etcd members, and checks that no etcd process outlives the run.
+# runs every test project against real etcd members, checks the packed packages (eng/pack-check.sh), and
+# checks that no etcd process outlives the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,9 @@ passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
+
+# The packages as a user restores them, from a local folder into a project outside the solution.
+bash eng/pack-check.sh --no-build || status=$?
 
 leftover=$(pgrep -a -x etcd || true)
 if [ -n "$leftover" ]; then

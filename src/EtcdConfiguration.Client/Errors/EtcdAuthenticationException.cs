@@ -23,7 +23,7 @@ public class EtcdAuthenticationException : EtcdException
     /// <param name="endpoint">The endpoint that was called.</param>
     /// <param name="statusCode">The gRPC status of the failure.</param>
     /// <param name="innerException">The cause.</param>
-    public EtcdAuthenticationException(string message, string? operation, string? endpoint, StatusCode statusCode, Exception? innerException)
+    internal EtcdAuthenticationException(string message, string? operation, string? endpoint, StatusCode statusCode, Exception? innerException)
         : base(message, operation, endpoint, statusCode, innerException)
     {
     }

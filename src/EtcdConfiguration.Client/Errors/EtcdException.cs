@@ -26,7 +26,7 @@ public class EtcdException : Exception
     /// <param name="endpoint">The endpoint that was called, when one was.</param>
     /// <param name="statusCode">The gRPC status of the failure.</param>
     /// <param name="innerException">The cause.</param>
-    public EtcdException(string message, string? operation, string? endpoint, StatusCode statusCode, Exception? innerException)
+    internal EtcdException(string message, string? operation, string? endpoint, StatusCode statusCode, Exception? innerException)
         : base(message, innerException)
     {
         Operation = operation;
