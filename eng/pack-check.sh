@@ -5,9 +5,8 @@
 # packages can be used) and runs it: it puts a key with EtcdConfiguration.Client, reads it through AddEtcd
 # from EtcdConfiguration and waits for a change to arrive live, against etcd started by the test kit package
 # EtcdConfiguration.Testing.
-# Usage: bash eng/pack-check.sh [--no-build] [--offline] [--twice]
+# Usage: bash eng/pack-check.sh [--no-build] [--twice]
 #   --no-build  pack what `dotnet build EtcdConfiguration.sln -c Release` already built (eng/test.sh does)
-#   --offline   third-party packages only from the local NuGet cache (~/.nuget/packages), no network
 #   --twice     also pack a copy of the tree elsewhere and require byte-identical assemblies (deterministic)
 # Prints PASS or FAIL last; exits non-zero on failure.
 set -euo pipefail
@@ -16,22 +15,18 @@ root=$PWD
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-no_build="" offline=0 twice=0
+no_build="" twice=0
 for arg in "$@"; do
   case "$arg" in
     --no-build) no_build="--no-build" ;;
-    --offline) offline=1 ;;
     --twice) twice=1 ;;
-    *) echo "Unknown option '$arg'. Usage: bash eng/pack-check.sh [--no-build] [--offline] [--twice]" >&2; exit 2 ;;
+    *) echo "Unknown option '$arg'. Usage: bash eng/pack-check.sh [--no-build] [--twice]" >&2; exit 2 ;;
   esac
 done
 
 started=$(date +%s)
 work=$(mktemp -d)
-pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,10 +49,8 @@ echo "pack check: packing EtcdConfiguration.sln $version into $packages"
 dotnet pack EtcdConfiguration.sln -c Release -o "$packages" $no_build -nologo -v q >"$work/pack.log" 2>&1 \
   || { cat "$work/pack.log" >&2; fail "dotnet pack EtcdConfiguration.sln failed."; }
 
-# Every project under src/ ships; the test kit is one once it lives there.
+# Every project under src/ ships.
 mapfile -t shipped < <(for p in src/*/*.csproj; do basename "$p" .csproj; done)
-with_kit=false
-if [ -f src/EtcdConfiguration.Testing/EtcdConfiguration.Testing.csproj ]; then with_kit=true; fi
 
 python3 eng/check-packages.py "$packages" "$version" "${shipped[@]}" || fail "a package is incomplete (above)."
 
@@ -98,27 +91,21 @@ cp eng/consumer/*.csproj eng/consumer/*.cs eng/consumer/Directory.*.props eng/co
   echo '  <packageSources>'
   echo '    <clear />'
   echo "    <add key=\"packed\" value=\"$packages\" />"
-  # Third-party packages the repository's build already fetched, so the check works offline.
+  # Third-party packages come from what the repository's own restore fetched: the check needs no network.
   echo "    <add key=\"cache\" value=\"$cache\" />"
-  if [ "$offline" = 0 ]; then
-    echo '    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />'
-  fi
   echo '  </packageSources>'
   # Our ids come from the freshly packed folder only, never from a cache or a feed.
   echo '  <packageSourceMapping>'
   echo '    <packageSource key="packed"><package pattern="EtcdConfiguration" /><package pattern="EtcdConfiguration.*" /></packageSource>'
   echo '    <packageSource key="cache"><package pattern="*" /></packageSource>'
-  if [ "$offline" = 0 ]; then
-    echo '    <packageSource key="nuget.org"><package pattern="*" /></packageSource>'
-  fi
   echo '  </packageSourceMapping>'
   echo '</configuration>'
 } >"$consumer/nuget.config"
 
-echo "pack check: restoring and building eng/consumer from $packages (test kit package: $with_kit)"
+echo "pack check: restoring and building eng/consumer from $packages"
 export NUGET_PACKAGES=$work/nuget-packages
 dotnet build "$consumer/PackCheck.csproj" -c Release -nologo -v q -p:EtcdConfigurationVersion="$version" \
-  -p:WithTestKit="$with_kit" >"$work/consumer.log" 2>&1 \
+  >"$work/consumer.log" 2>&1 \
   || { cat "$work/consumer.log" >&2; fail "eng/consumer did not restore or build from the packed packages."; }
 python3 - "$consumer/obj/project.assets.json" "$NUGET_PACKAGES" <<'PY' || fail "eng/consumer did not get our packages from the packed folder."
 import json, os, sys
@@ -135,33 +122,7 @@ print("pack check: consumer restored " + ", ".join(sorted(ours)))
 PY
 
 consumer_dll=$consumer/bin/Release/net10.0/PackCheck.dll
-if [ "$with_kit" = true ]; then
-  echo "pack check: running eng/consumer against etcd started by the EtcdConfiguration.Testing package"
-  dotnet "$consumer_dll" || fail "eng/consumer's live check failed (above)."
-else
-  echo "pack check: SKIPPED the part with the test kit: EtcdConfiguration.Testing is not a package yet (it is"
-  echo "  still tests/EtcdConfiguration.Testing). It runs by itself once src/EtcdConfiguration.Testing exists."
-  echo "  Meanwhile the same consumer runs against an etcd this script starts."
-  bash eng/ensure-etcd.sh
-  free_port() {
-    local port
-    while :; do
-      port=$((20000 + RANDOM % 40000))
-      if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-    done
-  }
-  client_port=$(free_port); peer_port=$(free_port)
-  endpoint="http://127.0.0.1:$client_port"
-  "${ETCD_BIN:-etcd}" --name pack-check --data-dir "$work/etcd" \
-    --listen-client-urls "$endpoint" --advertise-client-urls "$endpoint" \
-    --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
-    --initial-cluster "pack-check=http://127.0.0.1:$peer_port" --logger zap --log-level error >"$work/etcd.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 300); do
-    "${ETCDCTL_BIN:-etcdctl}" --endpoints "$endpoint" endpoint health >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  dotnet "$consumer_dll" "$endpoint" || { cat "$work/etcd.log" >&2; fail "eng/consumer's live check failed (above)."; }
-fi
+echo "pack check: running eng/consumer against etcd started by the EtcdConfiguration.Testing package"
+dotnet "$consumer_dll" || fail "eng/consumer's live check failed (above)."
 
 echo "pack check: PASS ($(($(date +%s) - started)) s; packages in ${packages#"$root"/})"

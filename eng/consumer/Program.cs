@@ -3,27 +3,14 @@
 using System.Reflection;
 using EtcdConfiguration;
 using EtcdConfiguration.Client;
-using Microsoft.Extensions.Configuration;
-#if WITH_TEST_KIT
 using EtcdConfiguration.Testing;
-#endif
+using Microsoft.Extensions.Configuration;
 
 var wait = TimeSpan.FromSeconds(30);
 
-#if WITH_TEST_KIT
 await using var cluster = await EtcdCluster.StartAsync();
 var endpoints = cluster.Endpoints;
 Console.WriteLine($"etcd started by EtcdConfiguration.Testing at {endpoints}");
-#else
-if (args.Length != 1)
-{
-    Console.Error.WriteLine("Usage: PackCheck <etcd endpoints> (built without the test kit, it needs a running etcd).");
-    return 2;
-}
-
-var endpoints = args[0];
-Console.WriteLine($"etcd given at {endpoints}");
-#endif
 
 foreach (var assembly in new[] { typeof(EtcdClient).Assembly, typeof(EtcdConfigurationSource).Assembly })
 {
