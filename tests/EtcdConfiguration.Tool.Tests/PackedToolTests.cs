@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EtcdConfiguration.Tests.Shared;
 
 namespace EtcdConfiguration.Tool.Tests;
 
@@ -16,7 +17,7 @@ public sealed class PackedToolTests(EtcdFixture fixture) : IClassFixture<EtcdFix
         using var work = new TempFile(content: ImportExportTests.Settings);
         var feed = work.Sibling("feed");
         var tools = work.Sibling("tools");
-        var project = Path.Combine(RepositoryRoot(), "src", "EtcdConfiguration.Tool", "EtcdConfiguration.Tool.csproj");
+        var project = Path.Combine(ReadmeSnippets.RepositoryRoot(), "src", "EtcdConfiguration.Tool", "EtcdConfiguration.Tool.csproj");
         await File.WriteAllTextAsync(work.Sibling("nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -50,17 +51,6 @@ public sealed class PackedToolTests(EtcdFixture fixture) : IClassFixture<EtcdFix
         Assert.Equal(1, check.ExitCode);
         var usage = await RunAsync(tool, [.. common, "rollback"]);
         Assert.Equal(2, usage.ExitCode);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EtcdConfiguration.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (EtcdConfiguration.sln) was not found above the test's directory.");
     }
 
     private static async Task<ToolRun> RunAsync(string file, string[] args)

@@ -1,5 +1,4 @@
 using EtcdConfiguration.Client.Tests.KV;
-using EtcdConfiguration.Client.Tests.Tour;
 
 namespace EtcdConfiguration.Client.Tests.Concurrency;
 

@@ -1,4 +1,4 @@
-using EtcdConfiguration.Client.Tests.Tour;
+using EtcdConfiguration.Tests.Shared;
 
 namespace EtcdConfiguration.Testing.Tests.Guide;
 

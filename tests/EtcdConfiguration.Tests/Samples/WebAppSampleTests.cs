@@ -44,7 +44,7 @@ public sealed partial class WebAppSampleTests
     [Fact]
     public void The_README_getting_started_quotes_the_sample_and_the_try_it_writes_verbatim()
     {
-        var root = RepositoryRoot();
+        var root = ReadmeSnippets.RepositoryRoot();
         var readme = Normalise(File.ReadAllText(Path.Combine(root, "README.md")));
         var program = Normalise(File.ReadAllText(Path.Combine(root, "samples", "WebApp", "Program.cs")));
         var tryIt = Normalise(File.ReadAllText(Path.Combine(root, "samples", "WebApp", "try-it.sh")));
@@ -59,7 +59,7 @@ public sealed partial class WebAppSampleTests
 
     private static async Task RunTryItAsync(string endpoint)
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot(), "samples", "WebApp", "try-it.sh")])
+        var start = new ProcessStartInfo("bash", [Path.Combine(ReadmeSnippets.RepositoryRoot(), "samples", "WebApp", "try-it.sh")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -75,7 +75,7 @@ public sealed partial class WebAppSampleTests
 
     private static RunningApp StartApp(string endpoint)
     {
-        var root = RepositoryRoot();
+        var root = ReadmeSnippets.RepositoryRoot();
         var directory = Path.Combine(root, "samples", "WebApp");
         // Built by the tests' project reference, in the same configuration as the tests (bin/<configuration>/net10.0).
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
@@ -90,19 +90,6 @@ public sealed partial class WebAppSampleTests
     }
 
     private static string Normalise(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EtcdConfiguration.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with EtcdConfiguration.sln) was not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex("<Version>([^<]+)</Version>")]
     private static partial Regex VersionPattern();

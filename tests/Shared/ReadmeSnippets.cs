@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace EtcdConfiguration.Client.Tests.Tour;
+namespace EtcdConfiguration.Tests.Shared;
 
 /// <summary>
 /// The regions of a sample between <c>// snippet: name</c> and <c>// end snippet</c>, dedented, as the README must
