@@ -50,4 +50,38 @@ internal sealed partial class ConfigurationStore
 
         Write(slotKey, winner.Key, new Slot(winner.Value, owner));
     }
+
+    /// <summary>
+    /// What readers would find under <paramref name="key"/> once the etcd keys in <paramref name="withdrawn"/> give
+    /// nothing: the value of the best contender left (an ordinary key under an expired override, a blob under a
+    /// deleted deeper key). False when no other etcd key gives the key. For the validation gate's candidate view.
+    /// </summary>
+    public bool TryGetWithout(string key, IReadOnlySet<string> withdrawn, out string? value)
+    {
+        value = null;
+        _lock.EnterReadLock();
+        try
+        {
+            if (!_slots.TryGetValue(key, out var slot) || slot.Owner is not ContenderSet set)
+            {
+                return false;
+            }
+
+            Contender? best = null;
+            foreach (var contender in set.Members)
+            {
+                if (!withdrawn.Contains(contender.Source.EtcdKey) && (best is null || contender.Source.Outranks(best.Value.Source)))
+                {
+                    best = contender;
+                }
+            }
+
+            value = best?.Value;
+            return best is not null;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
 }

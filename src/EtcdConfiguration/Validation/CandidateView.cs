@@ -12,7 +12,8 @@ namespace EtcdConfiguration.Validation;
 /// </summary>
 /// <remarks>
 /// When several etcd keys give one configuration key, the view takes the change's value; the store's precedence
-/// between contenders is not replayed (such conflicts are reported as warnings and are rare by design).
+/// between contenders is not replayed for it. A key the changes withdraw shows the best remaining contender's value
+/// (<see cref="ConfigurationStore.TryGetWithout"/>), as the store will after the batch.
 /// </remarks>
 internal sealed class CandidateView
 {
@@ -54,6 +55,21 @@ internal sealed class CandidateView
             {
                 _values[key] = value;
                 _removed.Remove(key);
+            }
+        }
+
+        // A withdrawn key that another etcd key also gives shows that one's value, as the store will after the batch:
+        // the ordinary value under an expiring override, a blob's under a deleted deeper key.
+        if (_removed.Count > 0)
+        {
+            var withdrawn = last.Keys.ToHashSet(StringComparer.Ordinal);
+            foreach (var key in _removed.ToList())
+            {
+                if (store.TryGetWithout(key, withdrawn, out var fallback))
+                {
+                    _values[key] = fallback;
+                    _removed.Remove(key);
+                }
             }
         }
     }
