@@ -30,7 +30,8 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     private readonly BatchApplier _applier;
     private readonly CancellationTokenSource _stopping = new();
     private EtcdClientPool.Handle? _client;
-    private EtcdSyncLoop? _syncLoop;
+    private volatile EtcdSyncLoop? _syncLoop;
+    private SharedPrefixWatch.Subscription? _sharedWatch;
     private StreamHealthObserver? _streamHealth;
     private int _loadStarted;
     private int _disposed;
@@ -108,7 +109,10 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     public EtcdConfigurationStatus Status => _monitor.Status.ToPublic(_mapper.Prefix, Source.CacheFile, _streamHealth?.Endpoint);
 
     /// <summary>The background load-and-watch work; completed when there is none or it has ended.</summary>
-    internal Task BackgroundWork => _syncLoop?.Completion ?? Task.CompletedTask;
+    internal Task BackgroundWork => _syncLoop?.Completion ?? _sharedWatch?.Completion ?? Task.CompletedTask;
+
+    /// <summary>Whether this provider follows etcd through the watch it shares with the others of its prefix (for tests).</summary>
+    internal bool SharesWatch => _sharedWatch is { Completion.IsCompleted: false };
 
     /// <summary>Where every change from etcd is applied; the benchmark harness times it directly.</summary>
     internal BatchApplier Applier => _applier;
@@ -194,8 +198,15 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                 _streamHealth = new StreamHealthObserver(Client.Watch, _monitor);
             }
 
-            _syncLoop = new EtcdSyncLoop(_applier, () => Client, _mapper.PrefixBytes, _mapper.Prefix, Source.ReloadOnChange, Logger, needsSnapshot: !loaded);
-            _syncLoop.Start(_stopping.Token);
+            // A loaded provider shares its prefix's watch when it can; otherwise (the first load failed, or the shared
+            // watch has already passed this provider's revision) it watches on its own.
+            _sharedWatch = loaded && Source.ReloadOnChange && Source.ShareWatch
+                ? SharedPrefixWatch.Join(Client, _mapper, Source.ValueFormat, _applier, _ => StartSyncLoop(needsSnapshot: false), Logger)
+                : null;
+            if (_sharedWatch is null)
+            {
+                StartSyncLoop(needsSnapshot: !loaded);
+            }
         }
     }
 
@@ -249,6 +260,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
         }
 
         _stopping.Cancel();
+        _sharedWatch?.Dispose();
         _syncLoop?.Stop();
         _streamHealth?.Dispose();
         _cache?.Close(TimeSpan.FromSeconds(5));
@@ -262,6 +274,13 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
 
     private static string EndSentence(string text) =>
         text.Length == 0 || text[^1] is '.' or '!' or '?' ? text : text + ".";
+
+    private void StartSyncLoop(bool needsSnapshot)
+    {
+        var loop = new EtcdSyncLoop(_applier, () => Client, _mapper.PrefixBytes, _mapper.Prefix, Source.ReloadOnChange, Logger, needsSnapshot);
+        _syncLoop = loop;
+        loop.Start(_stopping.Token);
+    }
 
     private bool TryStartFromCache()
     {

@@ -83,6 +83,12 @@ public class EtcdConfigurationSource : IConfigurationSource
     /// </summary>
     public Action<EtcdClientOptions>? ConfigureClient { get; set; }
 
+    /// <summary>
+    /// Whether the provider may share one etcd watch with the other providers of the same client, prefix and value
+    /// format (the default); off, it watches on its own. For the benchmark's comparison and tests.
+    /// </summary>
+    internal bool ShareWatch { get; set; } = true;
+
     /// <summary>Builds the provider for this source.</summary>
     /// <param name="builder">The configuration builder.</param>
     /// <returns>An <see cref="EtcdConfigurationProvider"/>.</returns>

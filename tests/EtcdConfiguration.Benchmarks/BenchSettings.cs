@@ -13,6 +13,9 @@ internal sealed record BenchSettings
     /// </summary>
     public bool ChangeCostOnly { get; init; }
 
+    /// <summary>With <c>--fan-out-only</c>: only <see cref="FanOutScenario"/>, logged and not written, as for <see cref="ChangeCostOnly"/>.</summary>
+    public bool FanOutOnly { get; init; }
+
     public IReadOnlyList<(int Keys, int Repetitions)> StartupSizes { get; init; } = [(1_000, 21), (10_000, 21), (100_000, 5)];
 
     public int PropagationKeys { get; init; } = 10_000;
@@ -60,9 +63,13 @@ internal sealed record BenchSettings
             {
                 settings = settings with { ChangeCostOnly = true };
             }
+            else if (args[i] == "--fan-out-only")
+            {
+                settings = settings with { FanOutOnly = true };
+            }
             else if (args[i] != "--quick")
             {
-                throw new ArgumentException($"Unknown argument '{args[i]}'. Use [--quick] [--change-cost-only] [--out <directory>].", nameof(args));
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Use [--quick] [--change-cost-only] [--fan-out-only] [--out <directory>].", nameof(args));
             }
         }
 

@@ -39,6 +39,14 @@ internal static class BenchmarkRun
                 return 0;
             }
 
+            if (settings.FanOutOnly)
+            {
+                var (_, roots) = await FanOutScenario.RunAsync(context);
+                roots.ForEach(root => root.Dispose());
+                BenchContext.Log(string.Create(CultureInfo.InvariantCulture, $"fan-out only, done in {clock.Elapsed.TotalMinutes:0.0} min; load average {MachineInfo.LoadAverage()}"));
+                return 0;
+            }
+
             var startup = await StartupScenario.RunAsync(context);
             var memory = await MemoryScenario.RunAsync(context);
             var changeCost = await ChangeCostScenario.RunAsync(context);

@@ -115,7 +115,14 @@ internal sealed class BatchApplier : ISyncTarget
     /// (already in a snapshot) are dropped, bad values are skipped with a report, and one reload is signalled
     /// if the data changed.
     /// </summary>
-    public void ApplyBatch(IReadOnlyList<WatchResponse> responses)
+    public void ApplyBatch(IReadOnlyList<WatchResponse> responses) => ApplyBatch(responses, decoded: null);
+
+    /// <summary>
+    /// Applies a batch as <see cref="ApplyBatch(IReadOnlyList{WatchResponse})"/> does, taking
+    /// <paramref name="decoded"/> (the same responses decoded once for every provider of a shared watch) when none
+    /// of its events is already in the data; otherwise this provider decodes the responses itself.
+    /// </summary>
+    public void ApplyBatch(IReadOnlyList<WatchResponse> responses, SharedDecode? decoded)
     {
         var started = Stopwatch.GetTimestamp();
         DecodedBatch batch;
@@ -123,7 +130,9 @@ internal sealed class BatchApplier : ISyncTarget
         var verdict = GateVerdict.None;
         lock (_gate)
         {
-            batch = _decoder.DecodeWatchBatch(responses, _revision);
+            batch = decoded is not null && decoded.OldestEvent > _revision
+                ? decoded.Batch
+                : _decoder.DecodeWatchBatch(responses, _revision);
             IReadOnlyList<EtcdKeyChange> changes = batch.Changes;
 
             // The validation gate, only when the app asked for one: what it holds back waits in it, unapplied.
