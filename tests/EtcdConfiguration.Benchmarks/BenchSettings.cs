@@ -20,7 +20,11 @@ internal sealed record BenchSettings
 
     public int PropagationKeys { get; init; } = 10_000;
 
-    public int PropagationWrites { get; init; } = 2_000;
+    /// <summary>Writes per variant in all, cut into <see cref="PropagationSeries"/> consecutive series.</summary>
+    public int PropagationWrites { get; init; } = 4_000;
+
+    /// <summary>How many series the propagation writes are cut into; the p99 targets are judged on the median series.</summary>
+    public int PropagationSeries { get; init; } = 5;
 
     public IReadOnlyList<int> ChangeCostSizes { get; init; } = [1_000, 10_000, 100_000];
 
@@ -82,6 +86,7 @@ internal sealed record BenchSettings
         StartupSizes = [(1_000, 3), (5_000, 3)],
         PropagationKeys = 2_000,
         PropagationWrites = 100,
+        PropagationSeries = 2,
         ChangeCostSizes = [1_000, 5_000, 20_000],
         ChangeCostRepetitions = 50,
         BurstKeys = 2_000,

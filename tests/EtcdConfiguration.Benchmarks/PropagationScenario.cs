@@ -133,9 +133,10 @@ internal static class PropagationScenario
             targets[2].Samples,
             targets[3].Samples,
             targets[4].Samples);
+        result = result with { Series = PropagationSeries.Cut(result, settings.PropagationSeries) };
         BenchContext.Log(string.Create(
             CultureInfo.InvariantCulture,
-            $"propagation p50/p99 ms: reload token {result.ReloadToken.Median:0.000}/{result.ReloadToken.P99:0.000}, OnChange {result.OnChange.Median:0.000}/{result.OnChange.P99:0.000}, gated OnChange {result.GatedOnChange.Median:0.000}/{result.GatedOnChange.P99:0.000}, our watch {result.OurWatch.Median:0.000}/{result.OurWatch.P99:0.000}, dotnet-etcd watch {result.PeerWatch.Median:0.000}/{result.PeerWatch.P99:0.000}"));
+            $"propagation p50/p99 ms: reload token {result.ReloadToken.Median:0.000}/{result.ReloadToken.P99:0.000}, OnChange {result.OnChange.Median:0.000}/{result.OnChange.P99:0.000}, gated OnChange {result.GatedOnChange.Median:0.000}/{result.GatedOnChange.P99:0.000}, our watch {result.OurWatch.Median:0.000}/{result.OurWatch.P99:0.000}, dotnet-etcd watch {result.PeerWatch.Median:0.000}/{result.PeerWatch.P99:0.000}; p99 above the floor by series: reload token {string.Join(" ", result.Series.Select(s => s.ReloadTokenGap.ToString("+0.000;-0.000", CultureInfo.InvariantCulture)))}, OnChange {string.Join(" ", result.Series.Select(s => s.OnChangeGap.ToString("+0.000;-0.000", CultureInfo.InvariantCulture)))}"));
         return (result, (IDisposable)root);
     }
 
