@@ -11,8 +11,8 @@ namespace EtcdConfiguration.Benchmarks;
 /// One child process of the scale scenario: it holds <c>count</c> independent app instances of one variant, each
 /// with its own client, connection and watch stream, and reports on standard output when every one of them has seen
 /// a write. Its lines start with <see cref="Tag"/>: <c>ready</c> once all instances exist, <c>round r t0 t1 ...</c>
-/// (each instance's arrival timestamp) per completed write, and <c>memory heap rss</c> (bytes per instance above the
-/// baseline) when asked with <c>measure</c> on standard input; <c>exit</c> closes the instances and ends it.
+/// (each instance's arrival timestamp) per completed write, and <c>memory heap rss total</c> (bytes per instance: heap and
+/// RSS above the baseline, and the whole RSS) when asked with <c>measure</c> on standard input; <c>exit</c> closes the instances and ends it.
 /// </summary>
 internal static class ScaleChild
 {
@@ -57,8 +57,8 @@ internal static class ScaleChild
             {
                 Meter.Settle();
                 var heap = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
-                var rss = ProcessStats.ResidentBytes(Environment.ProcessId) - rssBefore;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Tag}memory {heap / count} {rss / count}"));
+                var rss = ProcessStats.ResidentBytes(Environment.ProcessId);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Tag}memory {heap / count} {(rss - rssBefore) / count} {rss / count}"));
             }
         }
 

@@ -12,7 +12,7 @@ internal sealed class ScaleChildProcess : IAsyncDisposable
     private readonly ConcurrentDictionary<int, TaskCompletionSource<long[]>> _rounds = new();
     private readonly Task _reader;
     private readonly Task<string> _errors;
-    private TaskCompletionSource<(long Heap, long Rss)> _memory = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<(long Heap, long Rss, long TotalRss)> _memory = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ScaleChildProcess(Process process)
     {
@@ -53,8 +53,8 @@ internal sealed class ScaleChildProcess : IAsyncDisposable
     public Task<long[]> RoundAsync(int round) =>
         _rounds.GetOrAdd(round, _ => new TaskCompletionSource<long[]>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    /// <summary>The child's managed heap and resident memory per instance above its baseline, after a full collection.</summary>
-    public async Task<(long Heap, long Rss)> MeasureMemoryAsync()
+    /// <summary>Per instance, after a full collection: the child's managed heap and RSS above its baseline, and its whole RSS.</summary>
+    public async Task<(long Heap, long Rss, long TotalRss)> MeasureMemoryAsync()
     {
         _memory = new(TaskCreationOptions.RunContinuationsAsynchronously);
         await _process.StandardInput.WriteLineAsync("measure");
@@ -101,7 +101,7 @@ internal sealed class ScaleChildProcess : IAsyncDisposable
                     _rounds.GetOrAdd(int.Parse(parts[1], CultureInfo.InvariantCulture), _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(times);
                     break;
                 case "memory":
-                    _memory.TrySetResult((long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture)));
+                    _memory.TrySetResult((long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture)));
                     break;
             }
         }

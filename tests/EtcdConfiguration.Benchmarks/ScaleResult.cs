@@ -19,7 +19,7 @@ internal sealed record ScaleResult(
 /// One variant's figures. Times are milliseconds from just before the put: <see cref="AllApplied"/> until the last
 /// instance had it (one sample per write), <see cref="Arrival"/> each instance's own arrival (one per instance and write).
 /// CPU is milliseconds per write during the timed series (etcd: the three members together; clients: every child of
-/// the variant together); memory is bytes per instance.
+/// the variant together); memory is bytes per instance (RSS both above the child's baseline and whole, the runtime's own included).
 /// </summary>
 internal sealed record ScaleVariantResult(
     Summary AllApplied,
@@ -30,4 +30,5 @@ internal sealed record ScaleVariantResult(
     double EtcdRssBytesPerInstance,
     double ClientHeapBytesPerInstance,
     double ClientRssBytesPerInstance,
+    double ClientTotalRssBytesPerInstance,
     int Missed);

@@ -96,7 +96,7 @@ internal static class ScaleScenario
         {
             BenchContext.Log(string.Create(
                 CultureInfo.InvariantCulture,
-                $"scale {name}: all applied p50 {v.AllApplied.Median:0.00} p99 {v.AllApplied.P99:0.00} ms; arrival p50 {v.Arrival.Median:0.00} p99 {v.Arrival.P99:0.00} ms; etcd CPU {v.EtcdCpuMillisecondsPerWrite:0.0} ms/write, clients {v.ClientCpuMillisecondsPerWrite:0.0} ms/write; heap {v.ClientHeapBytesPerInstance / 1024:0.0} KiB, RSS {v.ClientRssBytesPerInstance / 1024:0.0} KiB, etcd RSS {v.EtcdRssBytesPerInstance / 1024:0.0} KiB per instance; missed {v.Missed}"));
+                $"scale {name}: all applied p50 {v.AllApplied.Median:0.00} p99 {v.AllApplied.P99:0.00} ms; arrival p50 {v.Arrival.Median:0.00} p99 {v.Arrival.P99:0.00} ms; etcd CPU {v.EtcdCpuMillisecondsPerWrite:0.0} ms/write, clients {v.ClientCpuMillisecondsPerWrite:0.0} ms/write; heap {v.ClientHeapBytesPerInstance / 1024:0.0} KiB, RSS {v.ClientRssBytesPerInstance / 1024:0.0} KiB (whole process {v.ClientTotalRssBytesPerInstance / 1024:0.0} KiB), etcd RSS {v.EtcdRssBytesPerInstance / 1024:0.0} KiB per instance; missed {v.Missed}"));
         }
 
         BenchContext.Log($"scale: load average before {result.LoadBefore}, after {result.LoadAfter}");
@@ -193,6 +193,8 @@ internal static class ScaleScenario
 
         public double RssBytesPerInstance { get; private set; }
 
+        public double TotalRssBytesPerInstance { get; private set; }
+
         public async Task StartAsync(BenchSettings settings, IReadOnlyList<string> members, int rounds, int[] etcd)
         {
             var rssBefore = ProcessStats.ResidentBytes(etcd);
@@ -214,6 +216,7 @@ internal static class ScaleScenario
             var measured = await Task.WhenAll(Children.Select(c => c.MeasureMemoryAsync()));
             HeapBytesPerInstance = measured.Average(m => (double)m.Heap);
             RssBytesPerInstance = measured.Average(m => (double)m.Rss);
+            TotalRssBytesPerInstance = measured.Average(m => (double)m.TotalRss);
         }
 
         public ScaleVariantResult Result(int instances, int writes) => new(
@@ -225,6 +228,7 @@ internal static class ScaleScenario
             (double)EtcdRssBytes / instances,
             HeapBytesPerInstance,
             RssBytesPerInstance,
+            TotalRssBytesPerInstance,
             Missed);
 
         public async ValueTask DisposeAsync()
