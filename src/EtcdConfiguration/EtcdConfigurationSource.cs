@@ -89,6 +89,13 @@ public class EtcdConfigurationSource : IConfigurationSource
     /// </summary>
     internal bool ShareWatch { get; set; } = true;
 
+    /// <summary>
+    /// Whether this source shares its client with every other source of the same options in the process (the
+    /// default), or opens a client, connection and watch stream of its own. Off only where each provider must stand
+    /// for a separate app, as the scale benchmark's instances do.
+    /// </summary>
+    internal bool ShareClient { get; set; } = true;
+
     /// <summary>Builds the provider for this source.</summary>
     /// <param name="builder">The configuration builder.</param>
     /// <returns>An <see cref="EtcdConfigurationProvider"/>.</returns>

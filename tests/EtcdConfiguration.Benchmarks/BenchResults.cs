@@ -14,4 +14,5 @@ internal sealed record BenchResults(
     PropagationResult Propagation,
     BurstResult Burst,
     FanOutResult FanOut,
-    IdleResult Idle);
+    IdleResult Idle,
+    ScaleResult Scale);

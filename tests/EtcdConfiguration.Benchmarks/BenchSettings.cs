@@ -16,6 +16,24 @@ internal sealed record BenchSettings
     /// <summary>With <c>--fan-out-only</c>: only <see cref="FanOutScenario"/>, logged and not written, as for <see cref="ChangeCostOnly"/>.</summary>
     public bool FanOutOnly { get; init; }
 
+    /// <summary>
+    /// With <c>--scale-only</c>: only <see cref="ScaleScenario"/>, logged and not written, to measure the
+    /// thousand-instance figures in minutes rather than a whole run.
+    /// </summary>
+    public bool ScaleOnly { get; init; }
+
+    /// <summary>Independent app instances per variant in the scale scenario (and as many floor clients).</summary>
+    public int ScaleInstances { get; init; } = 1_000;
+
+    /// <summary>Child processes the instances of one variant are spread over.</summary>
+    public int ScaleProcesses { get; init; } = 4;
+
+    public int ScaleKeys { get; init; } = 20;
+
+    public int ScaleWrites { get; init; } = 100;
+
+    public int ScaleWarmupRounds { get; init; } = 5;
+
     public IReadOnlyList<(int Keys, int Repetitions)> StartupSizes { get; init; } = [(1_000, 21), (10_000, 21), (100_000, 5)];
 
     public int PropagationKeys { get; init; } = 10_000;
@@ -71,9 +89,13 @@ internal sealed record BenchSettings
             {
                 settings = settings with { FanOutOnly = true };
             }
+            else if (args[i] == "--scale-only")
+            {
+                settings = settings with { ScaleOnly = true };
+            }
             else if (args[i] != "--quick")
             {
-                throw new ArgumentException($"Unknown argument '{args[i]}'. Use [--quick] [--change-cost-only] [--fan-out-only] [--out <directory>].", nameof(args));
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Use [--quick] [--change-cost-only] [--fan-out-only] [--scale-only] [--out <directory>].", nameof(args));
             }
         }
 
@@ -99,5 +121,9 @@ internal sealed record BenchSettings
         FanOutKeys = 20,
         FanOutWrites = 30,
         WarmupRounds = 5,
+        ScaleInstances = 100,
+        ScaleProcesses = 2,
+        ScaleWrites = 20,
+        ScaleWarmupRounds = 2,
     };
 }

@@ -28,6 +28,13 @@ internal static class BenchmarkRun
         BenchContext.Log($"{(settings.Quick ? "quick" : "full")} run; load average {loadBefore}; writing to {Path.GetFullPath(settings.OutputDirectory)}");
         var machine = await MachineInfo.ReadAsync();
 
+        if (settings.ScaleOnly)
+        {
+            await ScaleScenario.RunAsync(settings);
+            BenchContext.Log(string.Create(CultureInfo.InvariantCulture, $"scale only, done in {clock.Elapsed.TotalMinutes:0.0} min; load average {MachineInfo.LoadAverage()}"));
+            return 0;
+        }
+
         BenchResults results;
         await using (var context = await BenchContext.StartAsync(settings))
         {
@@ -60,6 +67,8 @@ internal static class BenchmarkRun
                 provider.Dispose();
             }
 
+            var scale = await ScaleScenario.RunAsync(settings);
+
             results = new BenchResults(
                 settings.Quick,
                 started,
@@ -73,7 +82,8 @@ internal static class BenchmarkRun
                 propagation,
                 burst,
                 fanOut,
-                idle);
+                idle,
+                scale);
         }
 
         Directory.CreateDirectory(settings.OutputDirectory);

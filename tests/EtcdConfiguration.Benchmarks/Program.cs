@@ -4,4 +4,6 @@ return args.Length > 0 && args[0] == RetainedMemoryProbe.Flag
     ? await RetainedMemoryProbe.RunChildAsync(args)
     : args.Length > 0 && args[0] == ToolImportScenario.Flag
         ? await ToolImportScenario.RunAsync()
-        : await BenchmarkRun.RunAsync(args);
+        : args.Length > 0 && args[0] == ScaleChild.Flag
+            ? await ScaleChild.RunAsync(args)
+            : await BenchmarkRun.RunAsync(args);

@@ -50,6 +50,7 @@ internal static class ReportWriter
         Memory(md, r.Memory);
         Idle(md, r.Idle);
         FanOut(md, r.FanOut, r.Propagation);
+        ScaleReport.Render(md, r.Scale);
         Notes(md, r.Propagation);
         Method(md);
         return md.ToString();

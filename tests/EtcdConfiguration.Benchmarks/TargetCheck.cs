@@ -72,6 +72,7 @@ internal sealed record TargetCheck(string Target, string Measured, bool Met)
             "idle: zero RPCs",
             F($"{r.Idle.Rpcs} RPCs in {r.Idle.WindowSeconds:0} s with {r.Idle.Providers} providers; {r.Idle.CpuMilliseconds:0} ms CPU"),
             r.Idle.Rpcs == 0));
+        checks.AddRange(ScaleReport.Targets(r.Scale));
         return checks;
     }
 

@@ -60,7 +60,9 @@ internal sealed class ChannelFactory
             : throw new ArgumentException("At least one endpoint is required.", nameof(endpoints));
     }
 
-    private EndpointChannel Create(Uri address)
+    private EndpointChannel Create(Uri address) => new(address, () => Open(address), _sendSizeLimit);
+
+    private GrpcChannel Open(Uri address)
     {
         var handler = new SocketsHttpHandler
         {
@@ -79,7 +81,7 @@ internal sealed class ChannelFactory
             handler.SslOptions = CreateSslOptions(address.Host, _trust, _clientCertificate);
         }
 
-        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = handler,
             DisposeHttpClient = true,
@@ -88,7 +90,6 @@ internal sealed class ChannelFactory
             // own limit still guards the messages of streams.
             MaxSendMessageSize = _options.MaxSendMessageSize,
         });
-        return new EndpointChannel(address, channel, _sendSizeLimit);
     }
 
     private static SslClientAuthenticationOptions CreateSslOptions(string host, X509Certificate2? trust, X509Certificate2? clientCertificate)

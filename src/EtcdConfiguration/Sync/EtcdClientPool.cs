@@ -16,10 +16,18 @@ internal static class EtcdClientPool
     private static readonly Dictionary<ClientKey, Entry> Clients = [];
     private static readonly Lock Gate = new();
 
-    /// <summary>Takes a reference to the client for <paramref name="source"/>, creating it on first use.</summary>
+    /// <summary>
+    /// Takes a reference to the client for <paramref name="source"/>, creating it on first use; a source with
+    /// <see cref="EtcdConfigurationSource.ShareClient"/> off gets a client of its own, closed with its handle.
+    /// </summary>
     public static Handle Acquire(EtcdConfigurationSource source)
     {
         var options = CreateOptions(source);
+        if (!source.ShareClient)
+        {
+            return new Handle(null, new EtcdClient(options));
+        }
+
         var key = KeyOf(options);
         lock (Gate)
         {
@@ -118,8 +126,8 @@ internal static class EtcdClientPool
         public int References { get; set; }
     }
 
-    /// <summary>One source's reference to a shared client; dispose it once.</summary>
-    internal sealed class Handle(ClientKey key, EtcdClient client) : IDisposable
+    /// <summary>One source's reference to a shared client (or its own, with no key); dispose it once.</summary>
+    internal sealed class Handle(ClientKey? key, EtcdClient client) : IDisposable
     {
         private int _released;
 
@@ -129,7 +137,14 @@ internal static class EtcdClientPool
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                Release(key);
+                if (key is null)
+                {
+                    Client.Dispose();
+                }
+                else
+                {
+                    Release(key);
+                }
             }
         }
     }

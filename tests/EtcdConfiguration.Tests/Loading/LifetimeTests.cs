@@ -1,4 +1,5 @@
 using EtcdConfiguration.Client;
+using EtcdConfiguration.Sync;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -90,5 +91,35 @@ public sealed class LifetimeTests(ProviderClusterFixture fixture) : IClassFixtur
         // The second only spells out the default request timeout; each of the others differs in one option.
         Assert.Same(clients[0], clients[1]);
         Assert.Equal(4, clients.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_source_that_does_not_share_gets_a_client_of_its_own_closed_with_it()
+    {
+        var p = ProviderClusterFixture.NewPrefix();
+        await fixture.Client.KV.PutAsync(p + "Key", "1");
+        using var shared = fixture.Build(p);
+        var own = fixture.Build(p, source => source.ShareClient = false);
+        using var alsoOwn = fixture.Build(p, source => source.ShareClient = false);
+        var ownProvider = own.Providers.OfType<EtcdConfigurationProvider>().Single();
+        var sharedClient = shared.Providers.OfType<EtcdConfigurationProvider>().Single().Client;
+
+        Assert.NotSame(sharedClient, ownProvider.Client);
+        Assert.NotSame(ownProvider.Client, alsoOwn.Providers.OfType<EtcdConfigurationProvider>().Single().Client);
+        var probe = new EtcdConfigurationSource();
+        fixture.Configure(probe, p);
+        Assert.Equal(1, EtcdClientPool.ReferencesTo(probe));
+
+        await fixture.Client.KV.PutAsync(p + "Key", "2");
+        await Eventually.ValueAsync(own, "Key", "2");
+        await Eventually.ValueAsync(alsoOwn, "Key", "2");
+
+        var ownClient = ownProvider.Client;
+        ((IDisposable)own).Dispose();
+        Assert.True(ownProvider.BackgroundWork.IsCompleted, "the background task ended when Dispose returned");
+        Assert.Throws<ObjectDisposedException>(() => ownClient.SetEndpoints(fixture.Cluster.ClientUrls[0]));
+        await fixture.Client.KV.PutAsync(p + "Key", "3");
+        await Eventually.ValueAsync(alsoOwn, "Key", "3");
+        await Eventually.ValueAsync(shared, "Key", "3");
     }
 }
