@@ -75,22 +75,23 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
     {
         ArgumentNullException.ThrowIfNull(context);
         var failureStatus = context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
-        var providers = _providers().ToList();
+        // Each provider's client read once: a provider disposed meanwhile must not change its answer halfway.
+        var providers = _providers().Select(p => (Provider: p, Client: p.ConnectedClient)).ToList();
         if (providers.Count == 0)
         {
             return new HealthCheckResult(failureStatus, "The app's configuration has no etcd source.");
         }
 
-        var alarms = await ReadAlarmsAsync(providers, cancellationToken).ConfigureAwait(false);
+        var alarms = await ReadAlarmsAsync(providers.Select(p => p.Client).OfType<EtcdClient>().Distinct().ToList(), cancellationToken).ConfigureAwait(false);
         var worst = HealthStatus.Healthy;
         var descriptions = new List<string>(providers.Count + alarms.Count);
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var provider in providers)
+        foreach (var (provider, client) in providers)
         {
             var status = provider.Status;
             var (health, description) = Assess(status, failureStatus);
-            var reading = provider.ConnectedClient is { } client ? alarms.GetValueOrDefault(client) : null;
+            var reading = client is null ? null : alarms.GetValueOrDefault(client);
             if (reading?.Alarms.Count > 0)
             {
                 // At least Degraded: etcd refuses writes (NOSPACE) or distrusts its data (CORRUPT), though reads go on.
@@ -107,14 +108,13 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
         }
 
         // After every provider's own reason, so that an Unhealthy or Degraded reason is read first; once per client.
-        descriptions.AddRange(alarms.Select(pair => DescribeAlarms(pair.Value, providers.First(p => p.ConnectedClient == pair.Key).Source.Endpoints)));
+        descriptions.AddRange(alarms.Select(pair => DescribeAlarms(pair.Value, providers.First(p => p.Client == pair.Key).Provider.Source.Endpoints)));
         return new HealthCheckResult(worst, string.Join(" ", descriptions.Where(d => d.Length > 0)), data: data);
     }
 
-    /// <summary>Asks each client of <paramref name="providers"/> once for etcd's alarms (answers are shared and reused; see <see cref="AlarmProbe"/>).</summary>
-    private static async Task<Dictionary<EtcdClient, AlarmReading>> ReadAlarmsAsync(List<EtcdConfigurationProvider> providers, CancellationToken cancellationToken)
+    /// <summary>Asks each of <paramref name="clients"/> once for etcd's alarms (answers are shared and reused; see <see cref="AlarmProbe"/>).</summary>
+    private static async Task<Dictionary<EtcdClient, AlarmReading>> ReadAlarmsAsync(List<EtcdClient> clients, CancellationToken cancellationToken)
     {
-        var clients = providers.Select(p => p.ConnectedClient).OfType<EtcdClient>().Distinct().ToList();
         var readings = await Task.WhenAll(clients.Select(c => AlarmProbe.For(c).ReadAsync(cancellationToken))).ConfigureAwait(false);
         return clients.Zip(readings).ToDictionary(pair => pair.First, pair => pair.Second);
     }
@@ -123,7 +123,7 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
     {
         if (reading.Failure is { } failure)
         {
-            return failure;
+            return $"Alarms of etcd at {string.Join(", ", endpoints)}: {failure}";
         }
 
         return reading.Alarms.Count == 0 ? string.Empty
