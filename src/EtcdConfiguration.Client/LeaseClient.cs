@@ -164,7 +164,15 @@ public sealed class LeaseClient
     /// it. Before the first renewal the TTL is unknown, so the enumeration waits for it.
     /// </exception>
     public IAsyncEnumerable<LeaseKeepAliveResponse> KeepAliveAsync(long id, CancellationToken cancellationToken = default) =>
-        KeepAliveCoreAsync(id, cancellationToken);
+        KeepAliveCoreAsync(id, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="KeepAliveAsync(long, CancellationToken)"/> for a caller that knows the lease lives
+    /// <paramref name="knownTtlSeconds"/> from now (it was just granted): the TTL then counts from the start, so the
+    /// enumeration ends with <see cref="EtcdLeaseExpiredException"/> even if no renewal ever arrives.
+    /// </summary>
+    internal IAsyncEnumerable<LeaseKeepAliveResponse> KeepAliveWithKnownTtlAsync(long id, long knownTtlSeconds, CancellationToken cancellationToken) =>
+        KeepAliveCoreAsync(id, knownTtlSeconds, cancellationToken);
 
     /// <summary>
     /// Ends every keep-alive of this client (their enumerations finish normally; the leases expire after their
@@ -176,9 +184,9 @@ public sealed class LeaseClient
     /// <summary>Ends every keep-alive for good (on client dispose).</summary>
     internal Task ShutdownAsync() => _keepAliver.CloseAsync(dispose: true);
 
-    private async IAsyncEnumerable<LeaseKeepAliveResponse> KeepAliveCoreAsync(long id, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<LeaseKeepAliveResponse> KeepAliveCoreAsync(long id, long? knownTtlSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var reader = _keepAliver.Add(id);
+        var reader = _keepAliver.Add(id, knownTtlSeconds);
         try
         {
             while (await reader.Reader.WaitToReadAsync(cancellationToken))

@@ -351,6 +351,11 @@ public sealed class EtcdCluster : IAsyncDisposable
             arguments.AddRange(["--auth-token-ttl", ttl.ToString(CultureInfo.InvariantCulture)]);
         }
 
+        if (options.QuotaBackendBytes is { } quota)
+        {
+            arguments.AddRange(["--quota-backend-bytes", quota.ToString(CultureInfo.InvariantCulture)]);
+        }
+
         arguments.AddRange(options.ExtraArguments);
         return new EtcdMember(name, clientUrl, peerUrl, metricsUrl, dataDirectory, arguments, options.StartTimeout);
     }

@@ -21,6 +21,13 @@ public sealed class EtcdClusterOptions
     /// <summary>etcd <c>--auth-token-ttl</c> in seconds (simple tokens); null keeps etcd's default.</summary>
     public int? AuthTokenTtlSeconds { get; set; }
 
+    /// <summary>
+    /// etcd <c>--quota-backend-bytes</c>: the database size at which etcd raises the NOSPACE alarm and refuses writes
+    /// (a test can reach it with a few writes, such as a dozen 100 KB values under a 1 MiB quota); null keeps etcd's
+    /// default (2 GiB).
+    /// </summary>
+    public long? QuotaBackendBytes { get; set; }
+
     /// <summary>Extra etcd flags appended to every member's command line.</summary>
     public IList<string> ExtraArguments { get; } = new List<string>();
 

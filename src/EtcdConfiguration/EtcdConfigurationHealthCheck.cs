@@ -1,4 +1,6 @@
 using System.Globalization;
+using EtcdConfiguration.Client;
+using EtcdConfiguration.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -24,12 +26,24 @@ namespace EtcdConfiguration;
 /// </description></item>
 /// </list>
 /// <para>
+/// etcd's own alarms count too: while etcd reports an active alarm (NOSPACE: the database reached its quota and etcd
+/// refuses writes; CORRUPT), the check is at least Degraded and names each alarm and the member that raised it. A
+/// provider that is worse off keeps its status, and the description gives its reason first, then the alarm. The
+/// alarms are asked of etcd through the provider's own client (Maintenance AlarmList), at most once per client every
+/// 10 seconds, however often the check runs; a check waits at most 1 second for the answer (the question itself is
+/// bounded by 5 seconds) and otherwise reports with the last answer. When etcd cannot be asked, the description and
+/// the <c>alarmCheckError</c> entry say so and the status is what the providers' own state makes it: a provider that
+/// follows etcd stays Healthy.
+/// </para>
+/// <para>
 /// The result's data is flat, so any health response writer prints it: only strings and numbers. With one etcd
 /// source the entries are named <c>prefix</c>, <c>state</c>, <c>revision</c>, <c>configurationKeys</c> (configuration
 /// keys served, after JSON values are flattened), <c>skippedKeyCount</c>, <c>skippedKeys</c> (etcd keys, comma-separated,
 /// the first ten), and when they apply <c>rejectedRevision</c> and <c>validationFailures</c> (the options, members and
 /// validators' messages of a change held back by <c>ValidateEtcdChanges()</c>, never a value), <c>watchEndpoint</c>,
-/// <c>lastError</c>, <c>lastErrorTime</c>, <c>lastChange</c> and <c>cacheWrittenAt</c> (times in ISO 8601). With several sources each name is qualified by the source's prefix
+/// <c>lastError</c>, <c>lastErrorTime</c>, <c>lastChange</c> and <c>cacheWrittenAt</c> (times in ISO 8601); once etcd
+/// has been asked, <c>alarms</c> (each active alarm with its member, semicolon-separated; empty when there is none) and
+/// <c>alarmsReadAt</c>, or <c>alarmCheckError</c> when the question failed. With several sources each name is qualified by the source's prefix
 /// and a colon, such as <c>/myapp/:state</c> (a second source with the same prefix gets <c>/myapp/ (2):state</c>).
 /// </para>
 /// </remarks>
@@ -57,33 +71,66 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
     }
 
     /// <inheritdoc/>
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         var failureStatus = context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
-        var statuses = _providers().Select(p => p.Status).ToList();
-        if (statuses.Count == 0)
+        // Each provider's client read once: a provider disposed meanwhile must not change its answer halfway.
+        var providers = _providers().Select(p => (Provider: p, Client: p.ConnectedClient)).ToList();
+        if (providers.Count == 0)
         {
-            return Task.FromResult(new HealthCheckResult(failureStatus, "The app's configuration has no etcd source."));
+            return new HealthCheckResult(failureStatus, "The app's configuration has no etcd source.");
         }
 
+        var alarms = await ReadAlarmsAsync(providers.Select(p => p.Client).OfType<EtcdClient>().Distinct().ToList(), cancellationToken).ConfigureAwait(false);
         var worst = HealthStatus.Healthy;
-        var descriptions = new List<string>(statuses.Count);
+        var descriptions = new List<string>(providers.Count + alarms.Count);
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var status in statuses)
+        foreach (var (provider, client) in providers)
         {
+            var status = provider.Status;
             var (health, description) = Assess(status, failureStatus);
+            var reading = client is null ? null : alarms.GetValueOrDefault(client);
+            if (reading?.Alarms.Count > 0)
+            {
+                // At least Degraded: etcd refuses writes (NOSPACE) or distrusts its data (CORRUPT), though reads go on.
+                health = (HealthStatus)Math.Min((int)health, (int)HealthStatus.Degraded);
+            }
+
             worst = (HealthStatus)Math.Min((int)worst, (int)health);
             descriptions.Add(description);
-            var qualifier = statuses.Count == 1 ? string.Empty : UniqueName(names, status.Prefix) + ":";
-            foreach (var (name, value) in Describe(status))
+            var qualifier = providers.Count == 1 ? string.Empty : UniqueName(names, status.Prefix) + ":";
+            foreach (var (name, value) in Describe(status, reading))
             {
                 data[qualifier + name] = value;
             }
         }
 
-        return Task.FromResult(new HealthCheckResult(worst, string.Join(" ", descriptions), data: data));
+        // After every provider's own reason, so that an Unhealthy or Degraded reason is read first; once per client.
+        descriptions.AddRange(alarms.Select(pair => DescribeAlarms(pair.Value, providers.First(p => p.Client == pair.Key).Provider.Source.Endpoints)));
+        return new HealthCheckResult(worst, string.Join(" ", descriptions.Where(d => d.Length > 0)), data: data);
+    }
+
+    /// <summary>Asks each of <paramref name="clients"/> once for etcd's alarms (answers are shared and reused; see <see cref="AlarmProbe"/>).</summary>
+    private static async Task<Dictionary<EtcdClient, AlarmReading>> ReadAlarmsAsync(List<EtcdClient> clients, CancellationToken cancellationToken)
+    {
+        var readings = await Task.WhenAll(clients.Select(c => AlarmProbe.For(c).ReadAsync(cancellationToken))).ConfigureAwait(false);
+        return clients.Zip(readings).ToDictionary(pair => pair.First, pair => pair.Second);
+    }
+
+    private static string DescribeAlarms(AlarmReading reading, IEnumerable<string> endpoints)
+    {
+        if (reading.Failure is { } failure)
+        {
+            return $"Alarms of etcd at {string.Join(", ", endpoints)}: {failure}";
+        }
+
+        return reading.Alarms.Count == 0 ? string.Empty
+            : $"etcd at {string.Join(", ", endpoints)} reports {(reading.Alarms.Count == 1 ? "an active alarm" : $"{reading.Alarms.Count} active alarms")}: {string.Join("; ", reading.Alarms)}."
+                + (reading.Alarms.Any(a => a.StartsWith("NOSPACE", StringComparison.Ordinal))
+                    ? " etcd refuses writes until the space is freed (compact, defragment) and the alarm is disarmed."
+                    : string.Empty);
     }
 
     private static (HealthStatus Health, string Description) Assess(EtcdConfigurationStatus status, HealthStatus failureStatus)
@@ -109,7 +156,7 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
         };
     }
 
-    private static Dictionary<string, object> Describe(EtcdConfigurationStatus status)
+    private static Dictionary<string, object> Describe(EtcdConfigurationStatus status, AlarmReading? alarms)
     {
         var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {
@@ -149,6 +196,16 @@ public sealed class EtcdConfigurationHealthCheck : IHealthCheck
         if (status.CacheWrittenAt is { } written)
         {
             data["cacheWrittenAt"] = written.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        if (alarms?.Failure is { } failure)
+        {
+            data["alarmCheckError"] = failure;
+        }
+        else if (alarms is not null)
+        {
+            data["alarms"] = string.Join("; ", alarms.Alarms);
+            data["alarmsReadAt"] = alarms.ReadAt.ToString("O", CultureInfo.InvariantCulture);
         }
 
         return data;

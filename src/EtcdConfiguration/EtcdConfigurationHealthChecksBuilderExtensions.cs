@@ -16,7 +16,7 @@ public static class EtcdConfigurationHealthChecksBuilderExtensions
     /// <param name="name">The check's name.</param>
     /// <param name="failureStatus">What to report when a source has no data; default <see cref="HealthStatus.Unhealthy"/>.</param>
     /// <param name="tags">Tags to filter checks by, such as <c>ready</c>.</param>
-    /// <param name="timeout">How long the check may take; it reads state in memory and does not call etcd.</param>
+    /// <param name="timeout">How long the check may take; it reads state in memory, and waits at most 1 s for etcd's alarm list.</param>
     /// <returns>The builder.</returns>
     /// <example>
     /// <code>

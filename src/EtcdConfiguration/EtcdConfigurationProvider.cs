@@ -127,6 +127,9 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
     /// <summary>The pooled client, acquired on first use.</summary>
     internal EtcdClient Client => (_client ??= EtcdClientPool.Acquire(Source)).Client;
 
+    /// <summary>The pooled client once the provider has one and until it is disposed; never acquires one (the health check asks it for alarms).</summary>
+    internal EtcdClient? ConnectedClient => Volatile.Read(ref _disposed) == 0 ? _client?.Client : null;
+
     /// <summary>
     /// How long the first load of an optional source may take (or <see cref="EtcdConfigurationSource.StartupTimeout"/>,
     /// if shorter) before the app starts without it; the load goes on in the background.

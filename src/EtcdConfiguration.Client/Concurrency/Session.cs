@@ -8,9 +8,10 @@ namespace EtcdConfiguration.Client.Concurrency;
 /// vanish when the process dies and the lease expires.
 /// </summary>
 /// <remarks>
-/// A session is lost when etcd reports its lease gone (expired, or revoked by anyone), when the keep-alive ends,
-/// or when the lease's TTL has run out since the last renewal (no member could be reached: etcd expires the lease
-/// all the same). Loss is never silent: <see cref="LostToken"/> is canceled, <see cref="Lost"/> is raised once,
+/// A session is lost when its keep-alive (<see cref="LeaseClient.KeepAliveAsync"/>) ends: etcd reports the lease
+/// gone (expired, or revoked by anyone), the lease's TTL ran out with no renewal (no member could be reached; the
+/// keep-alive ends with <see cref="EtcdLeaseExpiredException"/>, timed on <see cref="EtcdClientOptions.TimeProvider"/>),
+/// or the keep-alive ended otherwise. Loss is never silent: <see cref="LostToken"/> is canceled, <see cref="Lost"/> is raised once,
 /// <see cref="LossReason"/> says why, and <see cref="Done"/> completes. Closing or orphaning a session is not a loss.
 /// </remarks>
 /// <example>
@@ -25,17 +26,15 @@ public sealed class Session : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _lost = new();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly LeaseWatchdog _watchdog;
     private SessionLostException? _lossReason;
     private Task _loop = Task.CompletedTask;
     private int _closed;
 
-    private Session(EtcdClient client, long leaseId, long ttlSeconds, TimeProvider time)
+    private Session(EtcdClient client, long leaseId, long ttlSeconds)
     {
         Client = client;
         LeaseId = leaseId;
         TtlSeconds = ttlSeconds;
-        _watchdog = new LeaseWatchdog(time, ttlSeconds);
     }
 
     /// <summary>
@@ -68,7 +67,7 @@ public sealed class Session : IAsyncDisposable
 
     /// <summary>Grants a lease (or takes <see cref="SessionOptions.LeaseId"/>) and starts keeping it alive (Go's <c>NewSession</c>).</summary>
     /// <param name="client">The client to use; it must outlive the session.</param>
-    /// <param name="options">TTL, an existing lease, the clock; <see langword="null"/> for a new 60 s lease.</param>
+    /// <param name="options">TTL or an existing lease; <see langword="null"/> for a new 60 s lease.</param>
     /// <param name="cancellationToken">Cancels the grant.</param>
     /// <returns>The open session.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="SessionOptions.TtlSeconds"/> is not positive.</exception>
@@ -78,7 +77,6 @@ public sealed class Session : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(client);
         options ??= new SessionOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.TtlSeconds, "options.TtlSeconds");
-        ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
         var leaseId = options.LeaseId;
         var ttl = options.TtlSeconds;
         if (leaseId == 0)
@@ -87,7 +85,7 @@ public sealed class Session : IAsyncDisposable
             (leaseId, ttl) = (granted.Id, granted.Ttl);
         }
 
-        var session = new Session(client, leaseId, ttl, options.TimeProvider);
+        var session = new Session(client, leaseId, ttl);
         session._loop = session.RunAsync();
         return session;
     }
@@ -154,21 +152,33 @@ public sealed class Session : IAsyncDisposable
         }
     }
 
+    // The keep-alive alone decides that the lease is lost (LeaseKeepAliver and its LeaseDeadline): the session
+    // only says so. It hands over the TTL it was granted, so that a member lost before the first renewal counts too.
     private async Task RunAsync()
     {
         await Task.Yield();
-        using var running = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        var expiry = _watchdog.WaitExpiredAsync(running.Token);
-        var keepAlive = KeepAliveAsync(running.Token);
-        var first = await Task.WhenAny(expiry, keepAlive).ConfigureAwait(false);
-        await running.CancelAsync().ConfigureAwait(false);
-        // Only waits for both to stop; their outcomes are read below, where the loss is described.
-        await Task.WhenAll(expiry, keepAlive).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        Exception? failure = null;
+        try
+        {
+            await foreach (var _ in Client.Lease.KeepAliveWithKnownTtlAsync(LeaseId, TtlSeconds, _stop.Token).ConfigureAwait(false))
+            {
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Closed or orphaned: not a loss.
+        }
+        catch (Exception ex)
+        {
+            // Whatever ended the keep-alive is the loss's cause, reported below with it.
+            failure = ex;
+        }
+
         try
         {
             if (!_stop.IsCancellationRequested)
             {
-                ReportLost(Describe(first == expiry, keepAlive));
+                ReportLost(Describe(failure));
             }
         }
         finally
@@ -177,28 +187,15 @@ public sealed class Session : IAsyncDisposable
         }
     }
 
-    private async Task KeepAliveAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var renewal in Client.Lease.KeepAliveAsync(LeaseId, cancellationToken).ConfigureAwait(false))
-        {
-            _watchdog.Renewed(renewal.Ttl);
-        }
-    }
-
-    private SessionLostException Describe(bool ttlRanOut, Task keepAlive)
+    private SessionLostException Describe(Exception? cause)
     {
         var lease = LeaseId.ToString("x", CultureInfo.InvariantCulture);
-        if (ttlRanOut)
-        {
-            return new SessionLostException(
-                $"The session's lease {lease} was not renewed within its TTL of {TtlSeconds} s, so etcd has let it expire: no member answered the keep-alive.",
-                LeaseId,
-                null);
-        }
-
-        var cause = keepAlive.Exception?.GetBaseException();
         return cause switch
         {
+            EtcdLeaseExpiredException expired => new SessionLostException(
+                $"The session's lease {lease} was not renewed within its TTL of {expired.Ttl.TotalSeconds:0.###} s, so etcd has let it expire: no member answered the keep-alive.",
+                LeaseId,
+                expired),
             EtcdLeaseNotFoundException => new SessionLostException($"The session's lease {lease} expired or was revoked.", LeaseId, cause),
             null => new SessionLostException(
                 $"The keep-alive of the session's lease {lease} ended (the lease was revoked or closed through the client, or the client was disposed).",

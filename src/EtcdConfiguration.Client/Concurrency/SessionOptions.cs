@@ -11,10 +11,12 @@ public sealed class SessionOptions
 
     /// <summary>
     /// An existing lease to keep alive instead of granting one (0, the default: grant a new lease). Its TTL must be
-    /// given in <see cref="TtlSeconds"/> too, so that the session knows when a missing renewal means the lease is gone.
+    /// given in <see cref="TtlSeconds"/> too, so that a member lost before the first renewal still ends the session
+    /// once that TTL has run out.
     /// </summary>
+    /// <remarks>
+    /// The lease's TTL is timed on the client's <see cref="EtcdClientOptions.TimeProvider"/>, by the keep-alive that
+    /// decides for every kept-alive lease of the client when one is lost.
+    /// </remarks>
     public long LeaseId { get; set; }
-
-    /// <summary>The clock that times the lease's TTL (default <see cref="TimeProvider.System"/>); tests pass a fake one.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

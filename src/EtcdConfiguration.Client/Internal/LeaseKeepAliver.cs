@@ -54,9 +54,12 @@ internal sealed class LeaseKeepAliver
         }
     }
 
-    /// <summary>Starts renewing <paramref name="id"/> (at once) for a new reader of its renewals.</summary>
+    /// <summary>
+    /// Starts renewing <paramref name="id"/> (at once) for a new reader of its renewals; <paramref name="knownTtlSeconds"/>,
+    /// when the caller knows the lease lives that long from now, starts its deadline before the first renewal.
+    /// </summary>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    public Channel<LeaseKeepAliveResponse> Add(long id)
+    public Channel<LeaseKeepAliveResponse> Add(long id, long? knownTtlSeconds = null)
     {
         lock (_gate)
         {
@@ -65,6 +68,11 @@ internal sealed class LeaseKeepAliver
             {
                 lease = new KeptLease(id, _connection.Policy.TimeProvider);
                 _leases.Add(id, lease);
+            }
+
+            if (knownTtlSeconds is { } ttl)
+            {
+                lease.Deadline.Known(ttl);
             }
 
             var reader = lease.AddReader();

@@ -102,28 +102,59 @@ public sealed class SessionMemberLossTests
     }
 
     [Fact]
-    public async Task On_a_fake_clock_the_loss_comes_exactly_when_the_TTL_has_run_out_without_a_renewal()
+    public async Task A_session_that_never_gets_a_renewal_is_lost_once_its_known_TTL_has_run_out()
     {
-        // A long TTL in real time, so that only the fake clock can run it out while the test runs.
+        // The member is gone before the session starts, so no renewal ever comes: the TTL the session was given is
+        // all the keep-alive has to go by.
         await using var cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 1 });
         await using var client = await ConnectAsync(cluster);
-        var time = new FakeTimeProvider();
-        await using var session = await Session.CreateAsync(client, new SessionOptions { TtlSeconds = 60, TimeProvider = time });
-
+        var lease = await client.Lease.GrantAsync(5);
         await cluster.Members[0].KillAsync();
-        time.Advance(TimeSpan.FromSeconds(59));
-        var lostEarly = session.IsLost;
-        time.Advance(TimeSpan.FromSeconds(2));
 
-        await session.Done.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.False(lostEarly);
+        await using var session = await Session.CreateAsync(client, new SessionOptions { LeaseId = lease.Id, TtlSeconds = 5 });
+
+        await session.Done.WaitAsync(TimeSpan.FromSeconds(session.TtlSeconds + 30));
         Assert.True(session.IsLost);
-        Assert.Contains("was not renewed within its TTL of 60 s", session.LossReason!.Message, StringComparison.Ordinal);
+        Assert.IsType<EtcdLeaseExpiredException>(session.LossReason!.InnerException);
+        Assert.Contains("was not renewed within its TTL of 5 s", session.LossReason.Message, StringComparison.Ordinal);
     }
 
-    private static Task<EtcdClient> ConnectAsync(EtcdCluster cluster) => EtcdClient.ConnectAsync(new EtcdClientOptions
+    [Fact]
+    public async Task On_a_fake_clock_the_loss_comes_once_the_TTL_has_run_out_without_a_renewal_and_not_before()
+    {
+        // A long TTL in real time, so that only the fake clock (the client's, which the keep-alive times leases on)
+        // can run it out while the test runs.
+        await using var cluster = await EtcdCluster.StartAsync(new EtcdClusterOptions { Members = 1 });
+        var time = new FakeTimeProvider();
+        await using var client = await ConnectAsync(cluster, time);
+        await using var session = await Session.CreateAsync(client, new SessionOptions { TtlSeconds = 60 });
+        await cluster.Members[0].KillAsync();
+        var advanced = TimeSpan.FromSeconds(59);
+        time.Advance(advanced);
+        await Eventually.TrueAsync(
+            () =>
+            {
+                if (session.IsLost)
+                {
+                    return true;
+                }
+
+                time.Advance(TimeSpan.FromMilliseconds(100));
+                advanced += TimeSpan.FromMilliseconds(100);
+                return false;
+            },
+            "the session is lost");
+
+        await session.Done.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(advanced >= TimeSpan.FromSeconds(60), $"The session was lost after {advanced.TotalSeconds} s of its 60 s TTL.");
+        Assert.Contains("was not renewed within its TTL of 60 s", session.LossReason!.Message, StringComparison.Ordinal);
+        Assert.IsType<EtcdLeaseExpiredException>(session.LossReason.InnerException);
+    }
+
+    private static Task<EtcdClient> ConnectAsync(EtcdCluster cluster, TimeProvider? time = null) => EtcdClient.ConnectAsync(new EtcdClientOptions
     {
         Endpoints = EtcdClient.SplitEndpoints(cluster.Endpoints),
         DialTimeout = TimeSpan.FromSeconds(30),
+        TimeProvider = time ?? TimeProvider.System,
     });
 }

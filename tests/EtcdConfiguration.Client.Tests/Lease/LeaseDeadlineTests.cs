@@ -55,4 +55,22 @@ public sealed class LeaseDeadlineTests
         Assert.Equal(TimeSpan.FromSeconds(3), deadline.Ttl);
         Assert.True(deadline.HasExpired);
     }
+
+    [Fact]
+    public void A_known_ttl_counts_before_the_first_renewal_and_gives_way_to_the_renewals()
+    {
+        var clock = new FakeTimeProvider();
+        var deadline = new LeaseDeadline(clock);
+        deadline.Known(5);
+
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(deadline.HasExpired);
+
+        deadline.Renewed(8);
+        deadline.Known(5);
+        clock.Advance(TimeSpan.FromSeconds(7));
+
+        Assert.Equal(TimeSpan.FromSeconds(8), deadline.Ttl);
+        Assert.False(deadline.HasExpired);
+    }
 }
