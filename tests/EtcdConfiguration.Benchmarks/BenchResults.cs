@@ -9,9 +9,11 @@ internal sealed record BenchResults(
     string LoadBefore,
     string LoadAfter,
     IReadOnlyList<StartupRow> Startup,
+    IReadOnlyList<StartupPhaseRow> StartupPhases,
     IReadOnlyList<MemoryRow> Memory,
     IReadOnlyList<ChangeCostRow> ChangeCost,
     PropagationResult Propagation,
     BurstResult Burst,
     FanOutResult FanOut,
-    IdleResult Idle);
+    IdleResult Idle,
+    ToolImportResult ToolImport);

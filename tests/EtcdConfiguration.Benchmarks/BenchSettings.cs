@@ -13,6 +13,12 @@ internal sealed record BenchSettings
     /// </summary>
     public bool ChangeCostOnly { get; init; }
 
+    /// <summary>
+    /// With <c>--startup-only</c>: only <see cref="StartupScenario"/> and <see cref="StartupPhaseScenario"/>, logged and
+    /// not written, to compare a change of the load path in minutes rather than a whole run.
+    /// </summary>
+    public bool StartupOnly { get; init; }
+
     public IReadOnlyList<(int Keys, int Repetitions)> StartupSizes { get; init; } = [(1_000, 21), (10_000, 21), (100_000, 5)];
 
     public int PropagationKeys { get; init; } = 10_000;
@@ -60,9 +66,13 @@ internal sealed record BenchSettings
             {
                 settings = settings with { ChangeCostOnly = true };
             }
+            else if (args[i] == "--startup-only")
+            {
+                settings = settings with { StartupOnly = true };
+            }
             else if (args[i] != "--quick")
             {
-                throw new ArgumentException($"Unknown argument '{args[i]}'. Use [--quick] [--change-cost-only] [--out <directory>].", nameof(args));
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Use [--quick] [--change-cost-only | --startup-only] [--out <directory>].", nameof(args));
             }
         }
 

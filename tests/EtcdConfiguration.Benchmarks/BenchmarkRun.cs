@@ -39,13 +39,23 @@ internal static class BenchmarkRun
                 return 0;
             }
 
+            if (settings.StartupOnly)
+            {
+                await StartupScenario.RunAsync(context);
+                await StartupPhaseScenario.RunAsync(context);
+                BenchContext.Log(string.Create(CultureInfo.InvariantCulture, $"startup only, done in {clock.Elapsed.TotalMinutes:0.0} min; load average {MachineInfo.LoadAverage()}"));
+                return 0;
+            }
+
             var startup = await StartupScenario.RunAsync(context);
+            var startupPhases = await StartupPhaseScenario.RunAsync(context);
             var memory = await MemoryScenario.RunAsync(context);
             var changeCost = await ChangeCostScenario.RunAsync(context);
             var (propagation, propagationProvider) = await PropagationScenario.RunAsync(context);
             var burst = await BurstScenario.RunAsync(context);
             var (fanOut, fanOutProviders) = await FanOutScenario.RunAsync(context);
             var idle = await IdleScenario.RunAsync(context, providers: settings.FanOutProviders + 1);
+            var toolImport = await ToolImportScenario.MeasureAsync(context.Endpoint, settings.Quick ? 2 : ToolImportScenario.Runs);
             propagationProvider.Dispose();
             foreach (var provider in fanOutProviders)
             {
@@ -60,12 +70,14 @@ internal static class BenchmarkRun
                 loadBefore,
                 MachineInfo.LoadAverage(),
                 startup,
+                startupPhases,
                 memory,
                 changeCost,
                 propagation,
                 burst,
                 fanOut,
-                idle);
+                idle,
+                toolImport);
         }
 
         Directory.CreateDirectory(settings.OutputDirectory);
