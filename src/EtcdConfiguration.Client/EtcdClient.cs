@@ -75,6 +75,13 @@ public sealed class EtcdClient : IDisposable, IAsyncDisposable
     public EtcdRetryPolicy RetryPolicy => _connection.Policy;
 
     /// <summary>
+    /// The largest response this client accepts, in bytes (<see cref="EtcdClientOptions.MaxReceiveMessageSize"/>): a
+    /// larger one fails with <see cref="Grpc.Core.StatusCode.ResourceExhausted"/>, so code that reads many keys can size
+    /// its requests below it.
+    /// </summary>
+    public int MaxReceiveMessageSize => _connection.Options.MaxReceiveMessageSize;
+
+    /// <summary>
     /// The endpoints this client uses now, normalised (scheme, host and port): those of its options, or the last
     /// <see cref="SetEndpoints"/> or <see cref="EtcdClientOptions.AutoSyncInterval"/> refresh.
     /// </summary>

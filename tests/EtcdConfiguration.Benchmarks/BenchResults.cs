@@ -9,10 +9,12 @@ internal sealed record BenchResults(
     string LoadBefore,
     string LoadAfter,
     IReadOnlyList<StartupRow> Startup,
+    IReadOnlyList<StartupPhaseRow> StartupPhases,
     IReadOnlyList<MemoryRow> Memory,
     IReadOnlyList<ChangeCostRow> ChangeCost,
     PropagationResult Propagation,
     BurstResult Burst,
     FanOutResult FanOut,
     IdleResult Idle,
-    ScaleResult Scale);
+    ScaleResult Scale,
+    ToolImportResult ToolImport);

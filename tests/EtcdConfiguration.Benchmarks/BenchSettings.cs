@@ -7,20 +7,14 @@ internal sealed record BenchSettings
 
     public string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
 
-    /// <summary>
-    /// With <c>--change-cost-only</c>: only <see cref="ChangeCostScenario"/>, logged and not written, to check one
-    /// change of the apply path against its baseline in minutes rather than a whole run.
-    /// </summary>
-    public bool ChangeCostOnly { get; init; }
-
-    /// <summary>With <c>--fan-out-only</c>: only <see cref="FanOutScenario"/>, logged and not written, as for <see cref="ChangeCostOnly"/>.</summary>
-    public bool FanOutOnly { get; init; }
+    /// <summary>The scenarios <c>--only</c> accepts: each logged and not written, to check one change in minutes.</summary>
+    public static readonly string[] SingleScenarios = ["startup", "change-cost", "fan-out", "scale"];
 
     /// <summary>
-    /// With <c>--scale-only</c>: only <see cref="ScaleScenario"/>, logged and not written, to measure the
-    /// thousand-instance figures in minutes rather than a whole run.
+    /// With <c>--only &lt;scenario&gt;</c>: that scenario alone (one of <see cref="SingleScenarios"/>), logged and not
+    /// written; the fan-out scenario then also measures providers that each watch on their own, for comparison.
     /// </summary>
-    public bool ScaleOnly { get; init; }
+    public string? Only { get; init; }
 
     /// <summary>Independent app instances per variant in the scale scenario (and as many floor clients).</summary>
     public int ScaleInstances { get; init; } = 1_000;
@@ -81,21 +75,13 @@ internal sealed record BenchSettings
             {
                 settings = settings with { OutputDirectory = args[++i] };
             }
-            else if (args[i] == "--change-cost-only")
+            else if (args[i] == "--only" && i + 1 < args.Length && SingleScenarios.Contains(args[i + 1]))
             {
-                settings = settings with { ChangeCostOnly = true };
-            }
-            else if (args[i] == "--fan-out-only")
-            {
-                settings = settings with { FanOutOnly = true };
-            }
-            else if (args[i] == "--scale-only")
-            {
-                settings = settings with { ScaleOnly = true };
+                settings = settings with { Only = args[++i] };
             }
             else if (args[i] != "--quick")
             {
-                throw new ArgumentException($"Unknown argument '{args[i]}'. Use [--quick] [--change-cost-only] [--fan-out-only] [--scale-only] [--out <directory>].", nameof(args));
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Use [--quick] [--only {string.Join(" | ", SingleScenarios)}] [--out <directory>].", nameof(args));
             }
         }
 

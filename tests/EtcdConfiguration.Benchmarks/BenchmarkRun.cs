@@ -28,10 +28,10 @@ internal static class BenchmarkRun
         BenchContext.Log($"{(settings.Quick ? "quick" : "full")} run; load average {loadBefore}; writing to {Path.GetFullPath(settings.OutputDirectory)}");
         var machine = await MachineInfo.ReadAsync();
 
-        if (settings.ScaleOnly)
+        if (settings.Only is { } only)
         {
-            await ScaleScenario.RunAsync(settings);
-            BenchContext.Log(string.Create(CultureInfo.InvariantCulture, $"scale only, done in {clock.Elapsed.TotalMinutes:0.0} min; load average {MachineInfo.LoadAverage()}"));
+            await RunSingleAsync(only, settings);
+            BenchContext.Log(string.Create(CultureInfo.InvariantCulture, $"{only} only, done in {clock.Elapsed.TotalMinutes:0.0} min; load average {MachineInfo.LoadAverage()}"));
             return 0;
         }
 
@@ -39,28 +39,15 @@ internal static class BenchmarkRun
         await using (var context = await BenchContext.StartAsync(settings))
         {
             BenchContext.Log($"etcd {machine.Etcd} at {context.Endpoint}");
-            if (settings.ChangeCostOnly)
-            {
-                await ChangeCostScenario.RunAsync(context);
-                BenchContext.Log(string.Create(CultureInfo.InvariantCulture, $"change cost only, done in {clock.Elapsed.TotalMinutes:0.0} min; load average {MachineInfo.LoadAverage()}"));
-                return 0;
-            }
-
-            if (settings.FanOutOnly)
-            {
-                var (_, roots) = await FanOutScenario.RunAsync(context);
-                roots.ForEach(root => root.Dispose());
-                BenchContext.Log(string.Create(CultureInfo.InvariantCulture, $"fan-out only, done in {clock.Elapsed.TotalMinutes:0.0} min; load average {MachineInfo.LoadAverage()}"));
-                return 0;
-            }
-
             var startup = await StartupScenario.RunAsync(context);
+            var startupPhases = await StartupPhaseScenario.RunAsync(context);
             var memory = await MemoryScenario.RunAsync(context);
             var changeCost = await ChangeCostScenario.RunAsync(context);
             var (propagation, propagationProvider) = await PropagationScenario.RunAsync(context);
             var burst = await BurstScenario.RunAsync(context);
             var (fanOut, fanOutProviders) = await FanOutScenario.RunAsync(context);
             var idle = await IdleScenario.RunAsync(context, providers: settings.FanOutProviders + 1);
+            var toolImport = await ToolImportScenario.MeasureAsync(context.Endpoint, settings.Quick ? 2 : ToolImportScenario.Runs);
             propagationProvider.Dispose();
             foreach (var provider in fanOutProviders)
             {
@@ -77,13 +64,15 @@ internal static class BenchmarkRun
                 loadBefore,
                 MachineInfo.LoadAverage(),
                 startup,
+                startupPhases,
                 memory,
                 changeCost,
                 propagation,
                 burst,
                 fanOut,
                 idle,
-                scale);
+                scale,
+                toolImport);
         }
 
         Directory.CreateDirectory(settings.OutputDirectory);
@@ -101,5 +90,30 @@ internal static class BenchmarkRun
 
         BenchContext.Log(string.Create(CultureInfo.InvariantCulture, $"done in {clock.Elapsed.TotalMinutes:0.0} min; load average {MachineInfo.LoadAverage()}"));
         return 0;
+    }
+
+    private static async Task RunSingleAsync(string scenario, BenchSettings settings)
+    {
+        if (scenario == "scale")
+        {
+            await ScaleScenario.RunAsync(settings);
+            return;
+        }
+
+        await using var context = await BenchContext.StartAsync(settings);
+        switch (scenario)
+        {
+            case "startup":
+                await StartupScenario.RunAsync(context);
+                await StartupPhaseScenario.RunAsync(context);
+                break;
+            case "change-cost":
+                await ChangeCostScenario.RunAsync(context);
+                break;
+            default:
+                var (_, roots) = await FanOutScenario.RunAsync(context);
+                roots.ForEach(root => root.Dispose());
+                break;
+        }
     }
 }

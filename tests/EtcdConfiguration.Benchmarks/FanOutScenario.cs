@@ -7,7 +7,7 @@ namespace EtcdConfiguration.Benchmarks;
 
 /// <summary>
 /// Many providers of one prefix in one process on one etcd (they share a client and one watch of the prefix): one
-/// write, then the time until the first and until the last of them has applied it. With <c>--fan-out-only</c>, a
+/// write, then the time until the first and until the last of them has applied it. With <c>--only fan-out</c>, a
 /// second group of as many providers that each watch on their own (the way before the shared watch) takes turns
 /// with the first, write for write, on a prefix of its own.
 /// </summary>
@@ -21,7 +21,7 @@ internal static class FanOutScenario
         var settings = context.Settings;
         var roots = new List<IDisposable>();
         var groups = new List<Group> { await Group.BuildAsync(context, "fan", shareWatch: true, roots) };
-        if (settings.FanOutOnly)
+        if (settings.Only == "fan-out")
         {
             groups.Add(await Group.BuildAsync(context, "fan-own", shareWatch: false, roots));
         }

@@ -42,6 +42,27 @@ internal sealed record TargetCheck(string Target, string Measured, bool Met)
             F($"{Mb(startup.Provider.AllocatedBytes.Median)} vs {Mb(startup.Peer.AllocatedBytes.Median)}: {bytesRatio:0.00}×"),
             bytesRatio < 1.0));
 
+        // Startup against each baseline, as ratios of the same run.
+        foreach (var (keys, baseline, pick) in new (int, string, Func<StartupRow, VariantCost>)[]
+        {
+            (100_000, "dotnet-etcd by hand", row => row.Peer),
+            (10_000, "the JSON file provider", row => row.JsonFile),
+            (100_000, "the JSON file provider", row => row.JsonFile),
+        })
+        {
+            if (r.Startup.FirstOrDefault(row => row.Keys == keys) is not { } row)
+            {
+                continue;
+            }
+
+            var ours = row.Provider.Milliseconds.Median;
+            var theirs = pick(row).Milliseconds.Median;
+            checks.Add(new(
+                F($"startup at {keys:N0} keys no slower than {baseline}"),
+                F($"{ours:0.0} ms vs {theirs:0.0} ms: {ours / theirs:0.00}×"),
+                ours <= theirs));
+        }
+
         var small = r.ChangeCost[0];
         var large = r.ChangeCost[^1];
         var cpuRatio = large.CpuMicroseconds.Median / small.CpuMicroseconds.Median;

@@ -78,7 +78,18 @@ internal sealed class BatchApplier : ISyncTarget
         var entries = new List<EtcdKeyChange>();
         var skipped = new List<(string Key, FormatException Failure)>();
         var reader = new PrefixSnapshotReader(_client(), _mapper.PrefixBytes, _mapper.RangeEnd);
-        var revision = await reader.ReadAsync(page => _decoder.DecodeSnapshotPage(page, entries, skipped), cancellationToken);
+        var revision = await reader.ReadAsync(
+            page =>
+            {
+                if (entries.Capacity == 0)
+                {
+                    // The first page tells how many keys the snapshot holds: no regrowing of the list afterwards.
+                    entries.Capacity = (int)Math.Min(reader.TotalKeys, Array.MaxLength);
+                }
+
+                _decoder.DecodeSnapshotPage(page, entries, skipped);
+            },
+            cancellationToken);
 
         ApplyResult result;
         var verdict = GateVerdict.None;
