@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks: the provider against dotnet-etcd, our raw client and the JSON file provider on a real etcd.
 # Full run (about 3 minutes on 2 cores): rewrites docs/benchmarks.md, docs/propagation-cdf.png and
-# docs/benchmark-results.json. With --quick: small counts, written to artifacts/bench/ instead.
+# docs/benchmark-results.json. With --quick: small counts, written to artifacts/bench/ instead. With
+# --only startup, change-cost, fan-out, scale or tool-import: that scenario alone, logged and not written.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

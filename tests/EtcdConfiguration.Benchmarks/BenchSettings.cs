@@ -8,7 +8,7 @@ internal sealed record BenchSettings
     public string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
 
     /// <summary>The scenarios <c>--only</c> accepts: each logged and not written, to check one change in minutes.</summary>
-    public static readonly string[] SingleScenarios = ["startup", "change-cost", "fan-out", "scale"];
+    public static readonly string[] SingleScenarios = ["startup", "change-cost", "fan-out", "scale", "tool-import"];
 
     /// <summary>
     /// With <c>--only &lt;scenario&gt;</c>: that scenario alone (one of <see cref="SingleScenarios"/>), logged and not

@@ -110,6 +110,9 @@ internal static class BenchmarkRun
             case "change-cost":
                 await ChangeCostScenario.RunAsync(context);
                 break;
+            case "tool-import":
+                await ToolImportScenario.MeasureAsync(context.Endpoint, ToolImportScenario.Runs);
+                break;
             default:
                 var (_, roots) = await FanOutScenario.RunAsync(context);
                 roots.ForEach(root => root.Dispose());

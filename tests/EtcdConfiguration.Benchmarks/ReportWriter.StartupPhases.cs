@@ -81,7 +81,7 @@ internal static partial class ReportWriter
         Line(md, $"| --- | --- | --- | --- | --- |");
         Line(md, $"| {import.Milliseconds.Count} (after one warm-up) | {import.Milliseconds.Median:0} | {import.Milliseconds.Min:0} | {import.Milliseconds.Max:0} | {import.ToolSummary} |");
         Line(md, $"");
-        Line(md, $"On its own: `dotnet run -c Release --project tests/EtcdConfiguration.Benchmarks -- --tool-import` (it starts its own single member and only logs).");
+        Line(md, $"On its own: `bash eng/bench.sh --only tool-import` (it only logs).");
         Line(md, $"");
     }
 }

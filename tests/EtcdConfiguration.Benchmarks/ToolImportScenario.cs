@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using EtcdConfiguration.Testing;
 using EtcdConfiguration.Tool.Cli;
 
 namespace EtcdConfiguration.Benchmarks;
@@ -10,23 +9,14 @@ namespace EtcdConfiguration.Benchmarks;
 /// <summary>
 /// <c>etcd-config import</c> of a 10,000-key appsettings file into an empty prefix, run in process (the command's own
 /// work: read the file, read the prefix, plan, verify, write in guarded transactions; no .NET startup). Part of the
-/// full run; on its own, against a single member it starts: <c>dotnet run -c Release --project tests/EtcdConfiguration.Benchmarks -- --tool-import</c>.
+/// full run; on its own: <c>bash eng/bench.sh --only tool-import</c>.
 /// </summary>
 internal static class ToolImportScenario
 {
-    public const string Flag = "--tool-import";
-
     /// <summary>Timed runs, after one warm-up.</summary>
     public const int Runs = 7;
 
     public const int Keys = 10_000;
-
-    public static async Task<int> RunAsync()
-    {
-        await using var cluster = await EtcdCluster.StartAsync();
-        var result = await MeasureAsync(cluster.Endpoints, Runs);
-        return result.Failed ? 1 : 0;
-    }
 
     /// <summary>Imports the file into a new prefix per run (/bench/import-N/) of the etcd at <paramref name="endpoints"/>.</summary>
     public static async Task<ToolImportResult> MeasureAsync(string endpoints, int runs)
