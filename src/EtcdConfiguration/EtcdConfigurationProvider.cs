@@ -194,7 +194,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
                 _streamHealth = new StreamHealthObserver(Client.Watch, _monitor);
             }
 
-            _syncLoop = new EtcdSyncLoop(_applier, () => Client, _mapper.PrefixBytes, _mapper.Prefix, Source.ReloadOnChange, Logger, needsSnapshot: !loaded);
+            _syncLoop = new EtcdSyncLoop(_applier, () => Client, Client.RetryPolicy, _mapper.PrefixBytes, _mapper.Prefix, Source.ReloadOnChange, Logger, needsSnapshot: !loaded);
             _syncLoop.Start(_stopping.Token);
         }
     }
