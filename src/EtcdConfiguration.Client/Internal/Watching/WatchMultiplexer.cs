@@ -34,22 +34,8 @@ internal sealed class WatchMultiplexer
         _connection.EndpointsChanged += removed => _registry.BreakIfOn(removed, _connection.EndpointList);
     }
 
-    /// <inheritdoc cref="WatchStreamHealth.StreamBroken"/>
-    public event EventHandler<WatchStreamBrokenEventArgs>? StreamBroken
-    {
-        add => _health.StreamBroken += value;
-        remove => _health.StreamBroken -= value;
-    }
-
-    /// <inheritdoc cref="WatchStreamHealth.StreamRestored"/>
-    public event EventHandler<WatchStreamRestoredEventArgs>? StreamRestored
-    {
-        add => _health.StreamRestored += value;
-        remove => _health.StreamRestored -= value;
-    }
-
-    /// <inheritdoc cref="WatchStreamHealth.IsBroken"/>
-    public bool IsBroken => _health.IsBroken;
+    /// <summary>Whether the stream is broken, and the events that say when it breaks and is restored.</summary>
+    public WatchStreamHealth Health => _health;
 
     /// <inheritdoc cref="WatchStreamRunner.StreamsOpened"/>
     public int StreamsOpened => _streams.StreamsOpened;
