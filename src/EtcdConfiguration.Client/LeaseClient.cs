@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Runtime.CompilerServices;
 using EtcdConfiguration.Client.Internal;
+using EtcdConfiguration.Client.Internal.Leasing;
 using Grpc.Core;
 
 namespace EtcdConfiguration.Client;

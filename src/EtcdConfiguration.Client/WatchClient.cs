@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using EtcdConfiguration.Client.Internal;
+using EtcdConfiguration.Client.Internal.Watching;
 
 namespace EtcdConfiguration.Client;
 
@@ -35,8 +36,8 @@ public sealed class WatchClient
     /// </remarks>
     public event EventHandler<WatchStreamBrokenEventArgs>? StreamBroken
     {
-        add => _multiplexer.StreamBroken += value;
-        remove => _multiplexer.StreamBroken -= value;
+        add => _multiplexer.Health.StreamBroken += value;
+        remove => _multiplexer.Health.StreamBroken -= value;
     }
 
     /// <summary>
@@ -45,15 +46,15 @@ public sealed class WatchClient
     /// </summary>
     public event EventHandler<WatchStreamRestoredEventArgs>? StreamRestored
     {
-        add => _multiplexer.StreamRestored += value;
-        remove => _multiplexer.StreamRestored -= value;
+        add => _multiplexer.Health.StreamRestored += value;
+        remove => _multiplexer.Health.StreamRestored -= value;
     }
 
     /// <summary>
     /// Whether the shared Watch stream broke and no watch has been created on a new stream since: between a
     /// <see cref="StreamBroken"/> and the next <see cref="StreamRestored"/>. <see langword="false"/> while it works.
     /// </summary>
-    public bool IsStreamBroken => _multiplexer.IsBroken;
+    public bool IsStreamBroken => _multiplexer.Health.IsBroken;
 
     /// <summary>The endpoint the shared Watch stream is open on; <see langword="null"/> while none is (no watch runs, or it is reconnecting).</summary>
     public string? StreamEndpoint => _multiplexer.StreamEndpoint;

@@ -11,7 +11,7 @@ public sealed class WatchStreamBrokenEventArgs : EventArgs
     {
         Endpoint = endpoint;
         Cause = cause;
-        Reason = Internal.EtcdConnection.EndSentence(Internal.EtcdConnection.Describe(cause));
+        Reason = Internal.FailureText.EndSentence(Internal.FailureText.Describe(cause));
         NextEndpoint = nextEndpoint;
         RetryDelay = retryDelay;
         Attempt = attempt;

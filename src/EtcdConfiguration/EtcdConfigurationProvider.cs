@@ -280,7 +280,7 @@ public class EtcdConfigurationProvider : ConfigurationProvider, IDisposable
 
     private void StartSyncLoop(bool needsSnapshot)
     {
-        var loop = new EtcdSyncLoop(_applier, () => Client, _mapper.PrefixBytes, _mapper.Prefix, Source.ReloadOnChange, Logger, needsSnapshot);
+        var loop = new EtcdSyncLoop(_applier, () => Client, Client.RetryPolicy, _mapper.PrefixBytes, _mapper.Prefix, Source.ReloadOnChange, Logger, needsSnapshot);
         _syncLoop = loop;
         loop.Start(_stopping.Token);
     }

@@ -19,11 +19,31 @@ internal static class EndpointCalls
     }
 
     /// <summary>Runs one unary call on <paramref name="target"/> with the request timeout; failures come out typed.</summary>
-    public static async Task<TResponse> UnaryAsync<TResponse>(
+    public static Task<TResponse> UnaryAsync<TResponse>(
         EtcdConnection connection,
         EndpointChannel target,
         string operation,
         Func<EndpointChannel, CallOptions, AsyncUnaryCall<TResponse>> call,
+        CancellationToken cancellationToken) =>
+        RunAsync(
+            connection,
+            target,
+            operation,
+            options => call(target, options.WithDeadline(DateTime.UtcNow + connection.Options.RequestTimeout)).ResponseAsync,
+            mayRenewToken: static () => true,
+            cancellationToken);
+
+    /// <summary>
+    /// Runs one exchange with <paramref name="target"/> (a unary call, or a stream read to its end): with the current
+    /// token, once more with a new one when etcd rejects it and <paramref name="mayRenewToken"/> (nothing of the
+    /// first attempt was used yet), and never on another member. Failures come out typed.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(
+        EtcdConnection connection,
+        EndpointChannel target,
+        string operation,
+        Func<CallOptions, Task<T>> attempt,
+        Func<bool> mayRenewToken,
         CancellationToken cancellationToken)
     {
         var tokenRefreshed = false;
@@ -32,14 +52,13 @@ internal static class EndpointCalls
             var token = connection.Auth.CurrentToken;
             try
             {
-                var headers = await connection.Auth.GetHeadersAsync(target, cancellationToken);
+                var options = await connection.CreateCallOptionsAsync(target, requireLeader: false, cancellationToken);
                 token = connection.Auth.CurrentToken;
-                var options = new CallOptions(headers, DateTime.UtcNow + connection.Options.RequestTimeout, cancellationToken);
-                var response = await call(target, options).ResponseAsync;
+                var result = await attempt(options);
                 connection.ReportSuccess(target);
-                return response;
+                return result;
             }
-            catch (RpcException ex) when (RpcFailure.NeedsNewToken(ex) && !tokenRefreshed)
+            catch (RpcException ex) when (RpcFailure.NeedsNewToken(ex) && !tokenRefreshed && mayRenewToken())
             {
                 tokenRefreshed = true;
                 connection.Auth.Invalidate(token);

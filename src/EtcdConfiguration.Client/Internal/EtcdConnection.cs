@@ -135,7 +135,7 @@ internal sealed class EtcdConnection : IDisposable
                 Logger.LogDebug(
                     "etcd endpoint {Endpoint} failed ({Reason}); switching to {Next}.",
                     failed.Address,
-                    Describe(cause),
+                    FailureText.Describe(cause),
                     next.Current.Address);
             }
         }
@@ -272,7 +272,7 @@ internal sealed class EtcdConnection : IDisposable
             return lastFailure is null
                 ? new OperationCanceledException($"etcd {operation} was canceled.", failure, cancellationToken)
                 : new OperationCanceledException(
-                    $"etcd {operation} was canceled; last error: {EndSentence(Describe(lastFailure))}",
+                    $"etcd {operation} was canceled; last error: {FailureText.EndSentence(FailureText.Describe(lastFailure))}",
                     Translate(lastFailure, operation, endpoint, null, leaseId, CancellationToken.None),
                     cancellationToken);
         }
@@ -281,13 +281,13 @@ internal sealed class EtcdConnection : IDisposable
         {
             TimeoutRejectedException => new EtcdUnavailableException(
                 $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList} within the dial timeout of {Options.DialTimeout.TotalSeconds:0.###} s (DialTimeout)"
-                + (lastFailure is null ? "; none answered." : $"; last error: {EndSentence(Describe(lastFailure))}"),
+                + (lastFailure is null ? "; none answered." : $"; last error: {FailureText.EndSentence(FailureText.Describe(lastFailure))}"),
                 operation,
                 endpoint?.Address,
                 StatusCode.Unavailable,
                 failure),
             RpcException rpc when !_connected && RpcFailure.NeverSent(rpc) => new EtcdUnavailableException(
-                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList}: {EndSentence(Describe(rpc))}{ClientCertificateHint(rpc, endpoint)}",
+                $"etcd {operation} failed: could not connect to any of the endpoints {EndpointList}: {FailureText.EndSentence(FailureText.Describe(rpc))}{ClientCertificateHint(rpc, endpoint)}",
                 operation,
                 endpoint?.Address,
                 StatusCode.Unavailable,
@@ -310,108 +310,4 @@ internal sealed class EtcdConnection : IDisposable
         && rpc.Status.DebugException is HttpRequestException { HttpRequestError: not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError) }
             ? " If the server requires client certificates (etcd --client-cert-auth), configure ClientCertificateFile and ClientKeyFile."
             : null;
-
-    /// <summary>
-    /// A failure in one line: the status and the transport's messages down to the root cause (a refused
-    /// connection, a certificate whose name does not match...), since the outer ones rarely say why.
-    /// </summary>
-    /// <remarks>
-    /// Never an <see cref="RpcException"/>'s own message: that is gRPC's debug dump
-    /// (<c>Status(StatusCode=…, Detail=…, DebugException=…)</c>), not a sentence for a log or a health page.
-    /// </remarks>
-    internal static string Describe(Exception exception) => exception switch
-    {
-        RpcException rpc when rpc.Status.DebugException is { } debug => $"{rpc.StatusCode}: {DescribeChain(debug)}",
-        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
-        _ => DescribeChain(exception),
-    };
-
-    internal static string DescribeChain(Exception exception)
-    {
-        var messages = new List<string>();
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is RpcException rpc)
-            {
-                // Its message is the debug dump; the status and the cause underneath say the same in words.
-                messages.Add(Describe(rpc));
-                break;
-            }
-
-            var message = current.Message.TrimEnd('.', ' ');
-            if (message.Length > 0 && !messages.Contains(message))
-            {
-                messages.Add(message);
-            }
-        }
-
-        return string.Join(" -> ", messages);
-    }
-
-    /// <summary>Ends <paramref name="text"/> with a full stop, so a sentence appended after it does not run into it.</summary>
-    internal static string EndSentence(string text) =>
-        text.Length == 0 || text[^1] is '.' or '!' or '?' ? text : text + ".";
-
-    /// <summary>One call's attempts: which endpoint each went to, and the token refresh it may spend once.</summary>
-    private sealed class UnaryAttempt<TResponse>(
-        EtcdConnection connection,
-        string operation,
-        Func<EndpointChannel, CallOptions, Task<TResponse>> call,
-        bool requireLeader)
-    {
-        private readonly HashSet<EndpointChannel> _tlsRejected = [];
-        private bool _tokenRefreshed;
-
-        public EndpointChannel? Endpoint { get; private set; }
-
-        /// <summary>The failure of the last attempt that got one, for the message when the dial timeout ends the call.</summary>
-        public RpcException? LastFailure { get; private set; }
-
-        /// <summary>Every endpoint refused this call's TLS handshake (an untrusted or misnamed server certificate).</summary>
-        public bool EveryEndpointRejectedTls => _tlsRejected.Count == connection.Endpoints.Count;
-
-        public async Task<TResponse> RunAsync(CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                var endpoint = connection.Current;
-                Endpoint = endpoint;
-                var token = connection.Auth.CurrentToken;
-                try
-                {
-                    var options = await connection.CreateCallOptionsAsync(endpoint, requireLeader, cancellationToken);
-                    token = connection.Auth.CurrentToken;
-                    var response = await call(endpoint, options.WithDeadline(DateTime.UtcNow + connection.Options.RequestTimeout));
-                    connection.ReportSuccess(endpoint);
-                    return response;
-                }
-                catch (RpcException ex) when (RpcFailure.NeedsNewToken(ex) && !_tokenRefreshed)
-                {
-                    _tokenRefreshed = true;
-                    connection.Auth.Invalidate(token);
-                }
-                catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    LastFailure = ex;
-                    if (RpcFailure.IsTlsRejection(ex))
-                    {
-                        _tlsRejected.Add(endpoint);
-                    }
-
-                    if (ex.Status.DebugException is null)
-                    {
-                        connection.ReportSuccess(endpoint);
-                    }
-
-                    if (RpcFailure.ShouldFailOver(ex))
-                    {
-                        connection.ReportFailure(endpoint, ex);
-                    }
-
-                    connection.Logger.LogDebug("etcd {Operation} on {Endpoint} failed: {Reason}", operation, endpoint.Address, Describe(ex));
-                    throw;
-                }
-            }
-        }
-    }
 }

@@ -14,9 +14,9 @@ internal static class EtcdErrorTranslator
         var where = endpoint is null ? string.Empty : $" on {endpoint}";
         // Whole sentences with the status code and the transport's own words, never gRPC's debug dump.
         var cause = exception.Status.DebugException is { } debug
-            ? $"{detail.TrimEnd('.', ' ')} (status {exception.StatusCode}: {EtcdConnection.DescribeChain(debug)})"
+            ? $"{detail.TrimEnd('.', ' ')} (status {exception.StatusCode}: {FailureText.DescribeChain(debug)})"
             : $"{detail.TrimEnd('.', ' ')} (status {exception.StatusCode})";
-        var message = $"etcd {operation}{where} failed: {EtcdConnection.EndSentence(cause)}{hint}";
+        var message = $"etcd {operation}{where} failed: {FailureText.EndSentence(cause)}{hint}";
         var code = exception.StatusCode;
 
         if (detail.Contains("required revision has been compacted", StringComparison.Ordinal))

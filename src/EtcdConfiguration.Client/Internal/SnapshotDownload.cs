@@ -12,17 +12,16 @@ internal static class SnapshotDownload
 
     public static async Task<long> CopyAsync(EtcdConnection connection, EndpointChannel target, Stream destination, CancellationToken cancellationToken)
     {
-        var tokenRefreshed = false;
-        while (true)
-        {
-            var token = connection.Auth.CurrentToken;
-            long written = 0;
-            try
+        long written = 0;
+        var total = await EndpointCalls.RunAsync(
+            connection,
+            target,
+            Operation,
+            async options =>
             {
                 // Streams have no deadline: a snapshot takes as long as the database is large. Keep-alive pings
                 // notice a dead connection, and the caller's token bounds the wait.
-                var options = await connection.CreateCallOptionsAsync(target, requireLeader: false, cancellationToken);
-                token = connection.Auth.CurrentToken;
+                written = 0;
                 using var call = target.Maintenance.Snapshot(new Wire.SnapshotRequest(), options);
                 await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
@@ -30,24 +29,13 @@ internal static class SnapshotDownload
                     written += chunk.Blob.Length;
                 }
 
-                connection.ReportSuccess(target);
-                await destination.FlushAsync(cancellationToken);
                 return written;
-            }
-            catch (RpcException ex) when (RpcFailure.NeedsNewToken(ex) && !tokenRefreshed && written == 0)
-            {
-                tokenRefreshed = true;
-                connection.Auth.Invalidate(token);
-            }
-            catch (RpcException ex) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException($"etcd {Operation} on {target.Address} was canceled.", ex, cancellationToken);
-            }
-            catch (RpcException ex)
-            {
-                // A failure after the first bytes leaves a partial copy; the caller's contract says to discard it.
-                throw EndpointCalls.Translate(connection, ex, Operation, target);
-            }
-        }
+            },
+            // A failure after the first bytes leaves a partial copy, which the caller's contract says to discard:
+            // only an attempt that wrote nothing may be repeated with a new token.
+            mayRenewToken: () => written == 0,
+            cancellationToken);
+        await destination.FlushAsync(cancellationToken);
+        return total;
     }
 }

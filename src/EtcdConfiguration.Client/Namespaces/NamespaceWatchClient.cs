@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using EtcdConfiguration.Client.Internal;
+using EtcdConfiguration.Client.Internal.Watching;
 
 namespace EtcdConfiguration.Client.Namespaces;
 

@@ -28,12 +28,13 @@ internal sealed class EtcdSyncLoop
     /// <summary>Creates the loop; nothing runs until <see cref="Start"/>.</summary>
     /// <param name="target">Where snapshots and batches are applied and failures reported.</param>
     /// <param name="client">The client to watch with.</param>
+    /// <param name="retryPolicy">How long to wait after a failure, on whose clock: the client's own <see cref="EtcdClient.RetryPolicy"/>.</param>
     /// <param name="prefixBytes">The prefix to watch, as etcd sees it.</param>
     /// <param name="prefix">The prefix, for messages.</param>
     /// <param name="watch">Whether to watch after the snapshot (reloadOnChange); without it, the loop only retries the load.</param>
     /// <param name="logger">The provider's logger.</param>
     /// <param name="needsSnapshot">Whether the first load failed, so the snapshot must be read first.</param>
-    public EtcdSyncLoop(ISyncTarget target, Func<EtcdClient> client, ReadOnlyMemory<byte> prefixBytes, string prefix, bool watch, ILogger logger, bool needsSnapshot)
+    public EtcdSyncLoop(ISyncTarget target, Func<EtcdClient> client, EtcdRetryPolicy retryPolicy, ReadOnlyMemory<byte> prefixBytes, string prefix, bool watch, ILogger logger, bool needsSnapshot)
     {
         _target = target;
         _client = client;
@@ -43,15 +44,14 @@ internal sealed class EtcdSyncLoop
         _logger = logger;
         _needsSnapshot = needsSnapshot;
         // One decision on how long to wait: the client's own, on the client's clock.
-        var policy = client().RetryPolicy;
-        _retry = new ResiliencePipelineBuilder { TimeProvider = policy.TimeProvider }
+        _retry = new ResiliencePipelineBuilder { TimeProvider = retryPolicy.TimeProvider }
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = int.MaxValue,
                 // Only the provider's own stop ends the loop; any other failure, a stray cancellation included, is retried.
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                    args.Outcome.Exception is EtcdCompactedException ? TimeSpan.Zero : policy.GetDelay(_consecutiveFailures++)),
+                    args.Outcome.Exception is EtcdCompactedException ? TimeSpan.Zero : retryPolicy.GetDelay(_consecutiveFailures++)),
                 OnRetry = args =>
                 {
                     OnFailure(args.Outcome.Exception!, args.RetryDelay);

@@ -42,7 +42,7 @@ internal sealed class SharedPrefixWatch : ISyncTarget, IDisposable
         _logger = logger;
         _position = revision;
         _decoder = new BatchDecoder(new KeyValueDecoder(mapper, key.Format));
-        _loop = new EtcdSyncLoop(this, () => key.Client, mapper.PrefixBytes, key.Prefix, watch: true, logger, needsSnapshot: false);
+        _loop = new EtcdSyncLoop(this, () => key.Client, key.Client.RetryPolicy, mapper.PrefixBytes, key.Prefix, watch: true, logger, needsSnapshot: false);
     }
 
     /// <inheritdoc/>

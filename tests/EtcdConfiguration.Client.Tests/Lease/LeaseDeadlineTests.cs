@@ -1,4 +1,5 @@
 using EtcdConfiguration.Client.Internal;
+using EtcdConfiguration.Client.Internal.Leasing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EtcdConfiguration.Client.Tests.Lease;

@@ -27,26 +27,26 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
         {
             for (var round = 0; round < 3; round++)
             {
-                await watch.WaitForMoreAsync(40, bound.Token);
-                var watched = await StreamMemberAsync(cluster, () => client.Watch.StreamEndpoint, bound.Token);
+                await watch.WaitForMoreAsync(40);
+                var watched = await StreamMemberAsync(cluster, () => client.Watch.StreamEndpoint);
                 // Rounds 0 and 2 kill the member the watch is on; round 1 another one.
                 var target = round == 1 ? cluster.Members.First(m => m != watched) : watched;
                 await target.KillAsync();
                 killed.Add(target.ClientUrl);
 
-                await watch.WaitForMoreAsync(40, bound.Token);
+                await watch.WaitForMoreAsync(40);
                 Assert.NotEqual(target.ClientUrl, client.Watch.StreamEndpoint);
                 await target.RestartAsync(bound.Token);
                 await cluster.WaitHealthyAsync(bound.Token);
             }
 
-            await WaitUntilAsync(() => writer.Confirmed >= MinimumPuts, $"{MinimumPuts} puts are confirmed", bound.Token);
+            await Eventually.TrueAsync(() => writer.Confirmed >= MinimumPuts, $"{MinimumPuts} puts are confirmed");
             await writer.StopAsync();
             output.WriteLine($"Puts confirmed: {writer.Confirmed}, failed and retried elsewhere: {writer.Failed}.");
         }
 
         var last = await Elections.RetryAsync(cluster.GetRevisionAsync);
-        var revisions = await watch.StopAtAsync(last, bound.Token);
+        var revisions = await watch.StopAtAsync(last);
 
         Report(logs, start, last, revisions);
         AssertEveryRevisionOnce(start, last, revisions);
@@ -71,16 +71,15 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
 
         await using (var writer = new ClusterWriter(cluster, Prefix))
         {
-            await watch.WaitForMoreAsync(20, bound.Token);
-            frozen = await StreamMemberAsync(cluster, () => client.Watch.StreamEndpoint, bound.Token);
+            await watch.WaitForMoreAsync(20);
+            frozen = await StreamMemberAsync(cluster, () => client.Watch.StreamEndpoint);
             frozen.Pause();
             try
             {
-                await WaitUntilAsync(
+                await Eventually.TrueAsync(
                     () => client.Watch.StreamEndpoint is { } now && now != frozen.ClientUrl,
-                    "the watch leaves the frozen member",
-                    bound.Token);
-                await watch.WaitForMoreAsync(40, bound.Token);
+                    "the watch leaves the frozen member");
+                await watch.WaitForMoreAsync(40);
             }
             finally
             {
@@ -91,7 +90,7 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
         }
 
         var last = await Elections.RetryAsync(cluster.GetRevisionAsync);
-        var revisions = await watch.StopAtAsync(last, bound.Token);
+        var revisions = await watch.StopAtAsync(last);
 
         Report(logs, start, last, revisions);
         AssertEveryRevisionOnce(start, last, revisions);
@@ -109,7 +108,7 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
         var lease = await Elections.RetryAsync(() => client.Lease.GrantAsync(ttl, bound.Token));
         await using var keepAlive = new StreamProbe<LeaseKeepAliveResponse>(ct => client.Lease.KeepAliveAsync(lease.Id, ct));
         await keepAlive.NextAsync();
-        var member = await StreamMemberAsync(cluster, () => client.Lease.StreamEndpoint, bound.Token);
+        var member = await StreamMemberAsync(cluster, () => client.Lease.StreamEndpoint);
 
         await member.KillAsync();
         var sinceKill = Stopwatch.StartNew();
@@ -144,10 +143,9 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
     };
 
     /// <summary>The member a stream is open on, read once a stream is open (it is not, for a moment, while one is re-opened).</summary>
-    private static async Task<EtcdMember> StreamMemberAsync(EtcdCluster cluster, Func<string?> streamEndpoint, CancellationToken bound)
+    private static async Task<EtcdMember> StreamMemberAsync(EtcdCluster cluster, Func<string?> streamEndpoint)
     {
-        string? endpoint = null;
-        await WaitUntilAsync(() => (endpoint = streamEndpoint()) is not null, "a stream is open", bound);
+        var endpoint = await Eventually.SomeAsync(streamEndpoint, "a stream is open");
         return cluster.Members.Single(m => m.ClientUrl == endpoint);
     }
 
@@ -175,15 +173,6 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
         Assert.True(duplicates.Count == 0, $"Revisions delivered twice: {string.Join(", ", duplicates)}");
         Assert.True(outOfOrder.Count == 0, $"Revisions delivered out of order: {string.Join(", ", outOfOrder)}");
         Assert.Equal(expected, revisions.TakeWhile(r => r <= last));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken bound)
-    {
-        while (!condition())
-        {
-            Assert.False(bound.IsCancellationRequested, $"The test ran out of time waiting until {what}.");
-            await Task.Delay(20, CancellationToken.None);
-        }
     }
 
     /// <summary>A prefix watch whose events' revisions are recorded in the order delivered.</summary>
@@ -240,17 +229,17 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
         }
 
         /// <summary>Waits until <paramref name="more"/> further events have arrived.</summary>
-        public async Task WaitForMoreAsync(int more, CancellationToken bound)
+        public async Task WaitForMoreAsync(int more)
         {
             var target = Count + more;
-            await WaitUntilAsync(() => Count >= target || _consumer.IsCompleted, $"{target} events are delivered", bound);
+            await Eventually.TrueAsync(() => Count >= target || _consumer.IsCompleted, $"{target} events are delivered");
             ThrowIfEnded();
         }
 
         /// <summary>Waits until revision <paramref name="last"/> is delivered, stops the watch and returns what it delivered.</summary>
-        public async Task<IReadOnlyList<long>> StopAtAsync(long last, CancellationToken bound)
+        public async Task<IReadOnlyList<long>> StopAtAsync(long last)
         {
-            await WaitUntilAsync(
+            await Eventually.TrueAsync(
                 () =>
                 {
                     lock (_revisions)
@@ -258,8 +247,7 @@ public sealed class WatchFailoverTests(ITestOutputHelper output)
                         return (_revisions.Count > 0 && _revisions[^1] >= last) || _consumer.IsCompleted;
                     }
                 },
-                $"revision {last} is delivered",
-                bound);
+                $"revision {last} is delivered");
             ThrowIfEnded();
             await _stop.CancelAsync();
             await _consumer;

@@ -1,4 +1,5 @@
 using EtcdConfiguration.Client.Internal;
+using EtcdConfiguration.Client.Internal.Watching;
 using Google.Protobuf;
 
 namespace EtcdConfiguration.Client.Tests.Watch;

@@ -60,7 +60,7 @@ internal sealed class RetryPipelines
                 args.Context.OperationKey,
                 args.AttemptNumber + 1,
                 (int)args.RetryDelay.TotalMilliseconds,
-                EtcdConnection.Describe(args.Outcome.Exception!));
+                FailureText.Describe(args.Outcome.Exception!));
             return ValueTask.CompletedTask;
         },
     };

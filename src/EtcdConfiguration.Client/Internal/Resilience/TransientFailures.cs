@@ -30,6 +30,10 @@ internal static class TransientFailures
     public static bool IsStreamBreak(Exception exception) =>
         exception is RpcException or IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException or TimeoutException;
 
+    /// <summary>The failures a stream's send side reports when the stream under it broke or was closed.</summary>
+    public static bool IsSendFailure(Exception exception) =>
+        exception is RpcException or IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException;
+
     /// <summary>Whether any failure (a typed client exception included) is worth another attempt later.</summary>
     public static bool IsTransient(Exception exception) => exception switch
     {

@@ -1,7 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 
-namespace EtcdConfiguration.Client.Internal;
+namespace EtcdConfiguration.Client.Internal.Watching;
 
 /// <summary>Turns a key and <see cref="WatchOptions"/> into etcd's create request, applying the range rules.</summary>
 internal static class WatchRequests

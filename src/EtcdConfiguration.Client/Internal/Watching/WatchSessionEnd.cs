@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Client.Internal;
+namespace EtcdConfiguration.Client.Internal.Watching;
 
 /// <summary>Why a Watch stream ended, which decides how the <see cref="WatchMultiplexer"/> goes on.</summary>
 /// <param name="Kind">What to do next.</param>

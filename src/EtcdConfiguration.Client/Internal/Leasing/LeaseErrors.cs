@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Client.Internal;
+namespace EtcdConfiguration.Client.Internal.Leasing;
 
 /// <summary>The failures the lease calls build themselves, rather than translate from a gRPC status.</summary>
 internal static class LeaseErrors
@@ -17,7 +17,7 @@ internal static class LeaseErrors
     /// </summary>
     public static EtcdLeaseExpiredException Expired(long id, TimeSpan ttl, string endpoints, string? lastEndpoint, Exception? lastFailure) => new(
         $"etcd Lease.KeepAlive: lease {id} (0x{id:x}) was not renewed within its TTL of {ttl.TotalSeconds:0.###} s: no member of {endpoints} answered a renewal"
-        + (lastFailure is null ? string.Empty : $" (last error on {lastEndpoint}: {EtcdConnection.Describe(lastFailure)})")
+        + (lastFailure is null ? string.Empty : $" (last error on {lastEndpoint}: {FailureText.Describe(lastFailure)})")
         + ". etcd expires a lease it does not hear from and deletes its keys; grant a new lease and put the keys again.",
         id,
         ttl,

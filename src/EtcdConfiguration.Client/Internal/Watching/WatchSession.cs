@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using EtcdConfiguration.Client.Internal.Resilience;
 using Grpc.Core;
 
-namespace EtcdConfiguration.Client.Internal;
+namespace EtcdConfiguration.Client.Internal.Watching;
 
 /// <summary>
 /// The state of one gRPC Watch stream: the creates etcd has yet to answer (in order, since etcd answers creates
@@ -113,7 +114,7 @@ internal sealed class WatchSession : IDisposable
         {
             // The session ended; its end says why.
         }
-        catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (TransientFailures.IsSendFailure(ex))
         {
             onFailure(ex);
         }

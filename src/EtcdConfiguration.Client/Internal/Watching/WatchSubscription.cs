@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace EtcdConfiguration.Client.Internal;
+namespace EtcdConfiguration.Client.Internal.Watching;
 
 /// <summary>
 /// One watcher of the shared stream: what it asked for, how far it has been delivered, and its own buffer so a

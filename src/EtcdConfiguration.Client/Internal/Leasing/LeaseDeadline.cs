@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Client.Internal;
+namespace EtcdConfiguration.Client.Internal.Leasing;
 
 /// <summary>
 /// When a kept-alive lease must be presumed expired: the TTL etcd gave with its last renewal has run out on the

@@ -1,4 +1,4 @@
-namespace EtcdConfiguration.Client.Internal;
+namespace EtcdConfiguration.Client.Internal.Watching;
 
 /// <summary>How a Watch stream ended.</summary>
 internal enum WatchSessionEndKind
