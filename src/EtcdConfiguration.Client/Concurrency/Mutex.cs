@@ -67,7 +67,20 @@ public sealed class Mutex
     public async Task LockAsync(CancellationToken cancellationToken = default)
     {
         _session.ThrowIfLost();
-        var (response, holder) = await TryAcquireAsync(cancellationToken).ConfigureAwait(false);
+        TxnResponse response;
+        KeyValue? holder;
+        try
+        {
+            (response, holder) = await TryAcquireAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or EtcdException)
+        {
+            // etcd may have put the key before the call gave up: remove it, or it would block every later waiter
+            // until the session ends.
+            await AbandonAsync().ConfigureAwait(false);
+            throw;
+        }
+
         if (IsMine(holder))
         {
             Header = response.Header;
