@@ -77,16 +77,10 @@ internal sealed class EtcdSyncLoop
     /// </summary>
     public void Stop()
     {
-        try
+        // RunAsync never faults, so waiting cannot throw.
+        if (_running is { } running && !running.Wait(StopWait))
         {
-            if (_running is { } running && !running.Wait(StopWait))
-            {
-                _logger.LogDebug("The background work on '{Prefix}' is still ending; not waiting for it.", _prefix);
-            }
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OperationCanceledException))
-        {
-            // The loop ended through its cancellation token, as asked.
+            _logger.LogDebug("The background work on '{Prefix}' is still ending; not waiting for it.", _prefix);
         }
     }
 
@@ -96,9 +90,14 @@ internal sealed class EtcdSyncLoop
         {
             await _retry.ExecuteAsync(SyncAsync, stopping);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception ex) when (stopping.IsCancellationRequested)
         {
-            // Disposed.
+            // Disposed. A call that fails on its own clock (a dial timeout) may end after the stop was asked: the
+            // provider is going away, so that failure is nobody's to handle.
+            if (ex is not OperationCanceledException)
+            {
+                _logger.LogDebug(ex, "The background work on '{Prefix}' failed while stopping.", _prefix);
+            }
         }
     }
 

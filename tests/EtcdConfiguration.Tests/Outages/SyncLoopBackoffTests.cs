@@ -72,6 +72,25 @@ public sealed class SyncLoopBackoffTests : IDisposable
         Assert.Equal(1, target.Attempts);
     }
 
+    [Fact]
+    public async Task A_load_that_fails_only_after_the_stop_was_asked_ends_the_loop_without_an_error()
+    {
+        // As a dial timeout does: the call into etcd fails on its own clock, after the provider began to stop.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var target = new FailingTarget(failures: int.MaxValue, hold: release.Task);
+        var loop = StartLoop(target);
+        await Eventually.TrueAsync(() => target.Attempts == 1, "the first load is in flight");
+
+        await _stopping.CancelAsync();
+        release.SetResult();
+
+        await Eventually.TrueAsync(() => loop.Completion.IsCompleted, "the loop ends as the provider stops");
+        loop.Stop();
+        Assert.Equal(TaskStatus.RanToCompletion, loop.Completion.Status);
+        Assert.Equal(1, target.Attempts);
+        Assert.Empty(target.Reported);
+    }
+
     public void Dispose() => _stopping.Dispose();
 
     private EtcdSyncLoop StartLoop(FailingTarget target)
@@ -105,7 +124,7 @@ public sealed class SyncLoopBackoffTests : IDisposable
     }
 
     /// <summary>A provider whose snapshot load fails a number of times, then succeeds.</summary>
-    private sealed class FailingTarget(int failures, Func<Exception>? failure = null) : ISyncTarget
+    private sealed class FailingTarget(int failures, Func<Exception>? failure = null, Task? hold = null) : ISyncTarget
     {
         private int _attempts;
 
@@ -115,10 +134,19 @@ public sealed class SyncLoopBackoffTests : IDisposable
 
         public long Revision => 0;
 
-        public Task LoadSnapshotAsync(CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _attempts) <= failures
-                ? Task.FromException(failure?.Invoke() ?? new EtcdUnavailableException("etcd at http://127.0.0.1:1 is unreachable."))
-                : Task.CompletedTask;
+        public async Task LoadSnapshotAsync(CancellationToken cancellationToken)
+        {
+            var attempt = Interlocked.Increment(ref _attempts);
+            if (hold is not null)
+            {
+                await hold;
+            }
+
+            if (attempt <= failures)
+            {
+                throw failure?.Invoke() ?? new EtcdUnavailableException("etcd at http://127.0.0.1:1 is unreachable.");
+            }
+        }
 
         public void ApplyBatch(IReadOnlyList<WatchResponse> responses) =>
             throw new InvalidOperationException("A loop without a watch applies no batch.");
