@@ -21,19 +21,20 @@ namespace EtcdConfiguration.Client;
 public sealed class LeaseClient
 {
     private readonly EtcdConnection _connection;
-    private readonly LeaseKeepAliver _keepAliver;
+    private readonly Lock _gate = new();
 
-    internal LeaseClient(EtcdConnection connection)
-    {
-        _connection = connection;
-        _keepAliver = new LeaseKeepAliver(connection);
-    }
+    // Made by the first keep-alive: a client that never keeps a lease alive (a configuration provider) holds no
+    // keep-alive loop, lease table or stream state.
+    private LeaseKeepAliver? _keepAliver;
+    private bool _shutDown;
+
+    internal LeaseClient(EtcdConnection connection) => _connection = connection;
 
     /// <summary>How many LeaseKeepAlive streams the keep-alive loop has opened so far.</summary>
-    internal int StreamsOpened => _keepAliver.StreamsOpened;
+    internal int StreamsOpened => Volatile.Read(ref _keepAliver)?.StreamsOpened ?? 0;
 
     /// <summary>The endpoint the keep-alive stream is open on; <see langword="null"/> while none is.</summary>
-    internal string? StreamEndpoint => _keepAliver.StreamEndpoint;
+    internal string? StreamEndpoint => Volatile.Read(ref _keepAliver)?.StreamEndpoint;
 
     /// <summary>Grants a new lease.</summary>
     /// <param name="ttlSeconds">The time to live in seconds; etcd may grant more (its minimum), never less.</param>
@@ -76,7 +77,7 @@ public sealed class LeaseClient
             idempotent: false,
             cancellationToken,
             leaseId: id);
-        _keepAliver.Release(id);
+        Volatile.Read(ref _keepAliver)?.Release(id);
         return ResponseHeader.From(response.Header);
     }
 
@@ -180,14 +181,47 @@ public sealed class LeaseClient
     /// TTL) and closes the keep-alive stream. Later keep-alives start it again.
     /// </summary>
     /// <returns>A task that completes when the loop has stopped.</returns>
-    public Task CloseAsync() => _keepAliver.CloseAsync(dispose: false);
+    public Task CloseAsync() => Volatile.Read(ref _keepAliver)?.CloseAsync(dispose: false) ?? Task.CompletedTask;
 
     /// <summary>Ends every keep-alive for good (on client dispose).</summary>
-    internal Task ShutdownAsync() => _keepAliver.CloseAsync(dispose: true);
+    internal Task ShutdownAsync()
+    {
+        lock (_gate)
+        {
+            _shutDown = true;
+            return _keepAliver?.CloseAsync(dispose: true) ?? Task.CompletedTask;
+        }
+    }
+
+    private LeaseKeepAliver KeepAliver()
+    {
+        if (Volatile.Read(ref _keepAliver) is { } existing)
+        {
+            return existing;
+        }
+
+        lock (_gate)
+        {
+            if (_keepAliver is null)
+            {
+                var created = new LeaseKeepAliver(_connection);
+                if (_shutDown)
+                {
+                    // After the client closed: a keep-alive fails as it does on a loop closed for good.
+                    _ = created.CloseAsync(dispose: true);
+                }
+
+                Volatile.Write(ref _keepAliver, created);
+            }
+
+            return _keepAliver;
+        }
+    }
 
     private async IAsyncEnumerable<LeaseKeepAliveResponse> KeepAliveCoreAsync(long id, long? knownTtlSeconds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var reader = _keepAliver.Add(id, knownTtlSeconds);
+        var keepAliver = KeepAliver();
+        var reader = keepAliver.Add(id, knownTtlSeconds);
         try
         {
             while (await reader.Reader.WaitToReadAsync(cancellationToken))
@@ -200,7 +234,7 @@ public sealed class LeaseClient
         }
         finally
         {
-            _keepAliver.Remove(id, reader);
+            keepAliver.Remove(id, reader);
         }
     }
 }

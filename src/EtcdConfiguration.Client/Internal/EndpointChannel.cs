@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Wire = EtcdConfiguration.Client.Wire;
@@ -6,7 +7,7 @@ namespace EtcdConfiguration.Client.Internal;
 
 /// <summary>
 /// One endpoint's HTTP/2 channel, reused by every call, with the generated stubs bound to it. The channel (its
-/// handler, connection pool and stubs, about 4 KiB) is built on first use: a client lists every member but talks to
+/// handler and connection pool, about 4 KiB) is built on first use, and each stub on its own first use: a client lists every member but talks to
 /// one, and at thousands of clients the channels of the endpoints never used would be most of a client's memory.
 /// </summary>
 internal sealed class EndpointChannel : IDisposable
@@ -77,32 +78,33 @@ internal sealed class EndpointChannel : IDisposable
         }
     }
 
-    private sealed class Stubs
+    /// <summary>
+    /// The channel and its stubs, each stub made on its first use: a configuration provider calls KV and Watch only,
+    /// and at thousands of clients the other stubs (about 150 bytes each) would be memory held for nothing. Two
+    /// threads may both make one; either copy works, the other is dropped.
+    /// </summary>
+    private sealed class Stubs(GrpcChannel channel, Interceptor interceptor)
     {
-        public Stubs(GrpcChannel channel, Interceptor interceptor)
-        {
-            Channel = channel;
-            var invoker = channel.Intercept(interceptor);
-            KV = new Wire.KV.KVClient(invoker);
-            Watch = new Wire.Watch.WatchClient(invoker);
-            Lease = new Wire.Lease.LeaseClient(invoker);
-            Auth = new Wire.Auth.AuthClient(invoker);
-            Maintenance = new Wire.Maintenance.MaintenanceClient(invoker);
-            Cluster = new Wire.Cluster.ClusterClient(invoker);
-        }
+        private readonly CallInvoker _invoker = channel.Intercept(interceptor);
+        private Wire.KV.KVClient? _kv;
+        private Wire.Watch.WatchClient? _watch;
+        private Wire.Lease.LeaseClient? _lease;
+        private Wire.Auth.AuthClient? _auth;
+        private Wire.Maintenance.MaintenanceClient? _maintenance;
+        private Wire.Cluster.ClusterClient? _cluster;
 
-        public GrpcChannel Channel { get; }
+        public GrpcChannel Channel { get; } = channel;
 
-        public Wire.KV.KVClient KV { get; }
+        public Wire.KV.KVClient KV => _kv ??= new(_invoker);
 
-        public Wire.Watch.WatchClient Watch { get; }
+        public Wire.Watch.WatchClient Watch => _watch ??= new(_invoker);
 
-        public Wire.Lease.LeaseClient Lease { get; }
+        public Wire.Lease.LeaseClient Lease => _lease ??= new(_invoker);
 
-        public Wire.Auth.AuthClient Auth { get; }
+        public Wire.Auth.AuthClient Auth => _auth ??= new(_invoker);
 
-        public Wire.Maintenance.MaintenanceClient Maintenance { get; }
+        public Wire.Maintenance.MaintenanceClient Maintenance => _maintenance ??= new(_invoker);
 
-        public Wire.Cluster.ClusterClient Cluster { get; }
+        public Wire.Cluster.ClusterClient Cluster => _cluster ??= new(_invoker);
     }
 }

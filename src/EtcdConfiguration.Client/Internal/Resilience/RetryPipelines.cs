@@ -15,29 +15,36 @@ internal sealed class RetryPipelines
     /// <summary>Set on a dial when every endpoint has refused the TLS handshake: retrying until DialTimeout cannot help.</summary>
     public static readonly ResiliencePropertyKey<bool> EveryEndpointRejectsTls = new("etcd.every-endpoint-rejects-tls");
 
+    private readonly TimeSpan _dialTimeout;
+    private readonly int _maxRetries;
     private readonly EtcdRetryPolicy _policy;
     private readonly ILogger _logger;
 
+    // Each built on its first use (two threads may both build one; either works): a client that only reads, such as
+    // a configuration provider's, never needs the write pipeline, and at thousands of clients each is memory.
+    private ResiliencePipeline? _dial;
+    private ResiliencePipeline? _read;
+    private ResiliencePipeline? _write;
+
     public RetryPipelines(EtcdClientOptions options, EtcdRetryPolicy policy, ILogger logger)
     {
+        _dialTimeout = options.DialTimeout;
+        _maxRetries = options.MaxRetries;
         _policy = policy;
         _logger = logger;
-        Dial = new ResiliencePipelineBuilder { TimeProvider = policy.TimeProvider }
-            .AddTimeout(options.DialTimeout)
-            .AddRetry(CreateRetry(int.MaxValue, RpcFailure.NeverSent))
-            .Build();
-        Read = Build(options.MaxRetries, TransientFailures.IsTransient);
-        Write = Build(options.MaxRetries, RpcFailure.NeverSent);
     }
 
     /// <summary>Before any endpoint has answered: retries until the dial timeout.</summary>
-    public ResiliencePipeline Dial { get; }
+    public ResiliencePipeline Dial => _dial ??= new ResiliencePipelineBuilder { TimeProvider = _policy.TimeProvider }
+        .AddTimeout(_dialTimeout)
+        .AddRetry(CreateRetry(int.MaxValue, RpcFailure.NeverSent))
+        .Build();
 
     /// <summary>Calls that may safely run twice.</summary>
-    public ResiliencePipeline Read { get; }
+    public ResiliencePipeline Read => _read ??= Build(_maxRetries, TransientFailures.IsTransient);
 
     /// <summary>Calls that must not run twice: retried only when the request never left.</summary>
-    public ResiliencePipeline Write { get; }
+    public ResiliencePipeline Write => _write ??= Build(_maxRetries, RpcFailure.NeverSent);
 
     private ResiliencePipeline Build(int maxRetries, Func<RpcException, bool> retryable) =>
         maxRetries == 0
