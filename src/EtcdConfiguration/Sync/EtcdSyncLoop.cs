@@ -1,7 +1,5 @@
 using EtcdConfiguration.Client;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace EtcdConfiguration.Sync;
 
@@ -20,7 +18,7 @@ internal sealed class EtcdSyncLoop
     private readonly string _prefix;
     private readonly bool _watch;
     private readonly ILogger _logger;
-    private readonly ResiliencePipeline _retry;
+    private readonly EtcdRetryPolicy _retryPolicy;
     private bool _needsSnapshot;
     private int _consecutiveFailures;
     private Task? _running;
@@ -44,21 +42,7 @@ internal sealed class EtcdSyncLoop
         _logger = logger;
         _needsSnapshot = needsSnapshot;
         // One decision on how long to wait: the client's own, on the client's clock.
-        _retry = new ResiliencePipelineBuilder { TimeProvider = retryPolicy.TimeProvider }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = int.MaxValue,
-                // Only the provider's own stop ends the loop; any other failure, a stray cancellation included, is retried.
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                    args.Outcome.Exception is EtcdCompactedException ? TimeSpan.Zero : retryPolicy.GetDelay(_consecutiveFailures++)),
-                OnRetry = args =>
-                {
-                    OnFailure(args.Outcome.Exception!, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        _retryPolicy = retryPolicy;
     }
 
     /// <summary>The background task; completed once the loop has ended (for tests).</summary>
@@ -86,22 +70,48 @@ internal sealed class EtcdSyncLoop
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        try
+        while (true)
         {
-            await _retry.ExecuteAsync(SyncAsync, stopping);
-        }
-        catch (Exception ex) when (stopping.IsCancellationRequested)
-        {
-            // Disposed. A call that fails on its own clock (a dial timeout) may end after the stop was asked: the
-            // provider is going away, so that failure is nobody's to handle.
-            if (ex is not OperationCanceledException)
+            TimeSpan delay;
+            try
             {
-                _logger.LogDebug(ex, "The background work on '{Prefix}' failed while stopping.", _prefix);
+                await SyncAsync(stopping);
+                return;
+            }
+            catch (Exception ex) when (stopping.IsCancellationRequested)
+            {
+                // Disposed. A call that fails on its own clock (a dial timeout) may end after the stop was asked: the
+                // provider is going away, so that failure is nobody's to handle.
+                if (ex is not OperationCanceledException)
+                {
+                    _logger.LogDebug(ex, "The background work on '{Prefix}' failed while stopping.", _prefix);
+                }
+
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Only the provider's own stop ends the loop; any other failure, a stray cancellation included, is
+                // retried: a compaction at once (re-reading the snapshot), anything else after the policy's delay.
+                delay = ex is EtcdCompactedException ? TimeSpan.Zero : _retryPolicy.GetDelay(_consecutiveFailures++);
+                OnFailure(ex, delay);
+            }
+
+            if (delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(delay, _retryPolicy.TimeProvider, stopping);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
             }
         }
     }
 
-    private async ValueTask SyncAsync(CancellationToken cancellationToken)
+    private async Task SyncAsync(CancellationToken cancellationToken)
     {
         if (_needsSnapshot)
         {
