@@ -30,6 +30,13 @@ internal sealed record BenchSettings
 
     public IReadOnlyList<(int Keys, int Repetitions)> StartupSizes { get; init; } = [(1_000, 21), (10_000, 21), (100_000, 5)];
 
+    /// <summary>
+    /// Untimed rounds of every startup variant at the smallest size before any is timed: enough calls for the runtime
+    /// to finish compiling each variant's code at full optimisation (tiered compilation promotes a method after 30
+    /// calls), so no variant is timed while its code is still being promoted.
+    /// </summary>
+    public int StartupWarmUpRounds { get; init; } = 40;
+
     public int PropagationKeys { get; init; } = 10_000;
 
     /// <summary>Writes per variant in all, cut into <see cref="PropagationSeries"/> consecutive series.</summary>
@@ -92,6 +99,7 @@ internal sealed record BenchSettings
     {
         Quick = true,
         StartupSizes = [(1_000, 3), (5_000, 3)],
+        StartupWarmUpRounds = 2,
         PropagationKeys = 2_000,
         PropagationWrites = 100,
         PropagationSeries = 2,
