@@ -78,7 +78,14 @@ internal static class BenchmarkRun
         Directory.CreateDirectory(settings.OutputDirectory);
         var checks = TargetCheck.Evaluate(results);
         CdfChart.Save(results.Propagation, Path.Combine(settings.OutputDirectory, ChartFile));
-        await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "benchmarks.md"), ReportWriter.Render(results, checks, ChartFile));
+        var historyFile = Path.Combine(settings.OutputDirectory, RunHistory.FileName);
+        var history = RunHistory.With(settings.Quick ? [] : RunHistory.Load(historyFile), results, checks);
+        if (!settings.Quick)
+        {
+            await RunHistory.SaveAsync(historyFile, history);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "benchmarks.md"), ReportWriter.Render(results, checks, history, ChartFile));
         await File.WriteAllTextAsync(
             Path.Combine(settings.OutputDirectory, "benchmark-results.json"),
             JsonSerializer.Serialize(results, JsonOptions) + "\n");

@@ -6,7 +6,7 @@ namespace EtcdConfiguration.Benchmarks;
 /// <summary>Writes the Markdown page (docs/benchmarks.md in a full run) from one run's results.</summary>
 internal static partial class ReportWriter
 {
-    public static string Render(BenchResults r, IReadOnlyList<TargetCheck> checks, string chartFile)
+    public static string Render(BenchResults r, IReadOnlyList<TargetCheck> checks, IReadOnlyList<RunRecord> history, string chartFile)
     {
         var md = new StringBuilder();
         Line(md, $"# Benchmarks");
@@ -43,6 +43,7 @@ internal static partial class ReportWriter
         }
 
         Line(md, $"");
+        RunToRun(md, checks, history);
         Startup(md, r.Startup);
         StartupPhases(md, r.StartupPhases, r.Startup);
         Propagation(md, r.Propagation, chartFile);
