@@ -88,6 +88,12 @@ internal sealed record TargetCheck(string Target, string Measured, bool Met)
             F($"{memory.ProviderBytesPerKey.Median:0} B vs {memory.JsonFileBytesPerKey.Median:0} B per key: {memoryRatio:0.00}×"),
             memoryRatio <= 1.3));
 
+        var f = r.FanOut;
+        checks.Add(new(
+            F($"fan-out: all {f.Providers} providers of one prefix applied a write at p99 under 10 ms"),
+            F($"p99 {f.AllApplied.P99:0.00} ms (p50 {f.AllApplied.Median:0.00} ms, max {f.AllApplied.Max:0.00} ms) over {f.Writes:N0} writes"),
+            f.AllApplied.P99 < 10));
+
         checks.Add(new(
             "idle: zero RPCs",
             F($"{r.Idle.Rpcs} RPCs in {r.Idle.WindowSeconds:0} s with {r.Idle.Providers} providers; {r.Idle.CpuMilliseconds:0} ms CPU"),
