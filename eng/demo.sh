@@ -33,8 +33,11 @@ client_port=$(free_port); peer_port=$(free_port); app_port=$(free_port)
 endpoint="http://127.0.0.1:$client_port"
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  # The app first, then etcd: an app whose etcd went away first would log a lost connection on its way out.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
   rm -rf "$data"
 }
 trap cleanup EXIT INT TERM
