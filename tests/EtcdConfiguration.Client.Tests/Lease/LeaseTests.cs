@@ -216,4 +216,33 @@ public sealed class LeaseTests(SingleMemberEtcd etcd) : IClassFixture<SingleMemb
         Assert.IsAssignableFrom<OperationCanceledException>(await keepAlive.EndAsync());
         await Eventually.TrueAsync(async () => (await client.Lease.TimeToLiveAsync(lease.Id)).Ttl == -1, "the lease expires");
     }
+
+    [Fact]
+    public async Task Disposing_the_client_ends_its_keep_alives_and_a_later_one_is_refused_even_if_none_ran_before()
+    {
+        using var owner = etcd.CreateClient();
+        var lease = await owner.Lease.GrantAsync(30);
+
+        var kept = etcd.CreateClient();
+        await using var keepAlive = new StreamProbe<LeaseKeepAliveResponse>(ct => kept.Lease.KeepAliveAsync(lease.Id, ct));
+        Assert.Equal(lease.Id, (await keepAlive.NextAsync()).Id);
+        await kept.DisposeAsync();
+        Assert.Null(await keepAlive.EndAsync());
+
+        // The keep-alive loop of a client is made by its first keep-alive: a client disposed before any must refuse too.
+        var neverKept = etcd.CreateClient();
+        await neverKept.DisposeAsync();
+        foreach (var client in new[] { kept, neverKept })
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(async () =>
+            {
+                await foreach (var renewal in client.Lease.KeepAliveAsync(lease.Id))
+                {
+                    Assert.Fail($"A disposed client renewed {renewal.Id}.");
+                }
+            });
+        }
+
+        await owner.Lease.RevokeAsync(lease.Id);
+    }
 }
