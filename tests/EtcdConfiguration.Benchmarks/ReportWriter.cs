@@ -63,7 +63,7 @@ internal static partial class ReportWriter
     {
         Line(md, $"## Startup");
         Line(md, $"");
-        Line(md, $"From nothing to a loaded configuration: `new ConfigurationBuilder().AddEtcd(endpoint, prefix).Build()` against dotnet-etcd 10.0.0 doing the same work by hand (a new client, one ranged get of the prefix, the same flattened case-insensitive dictionary built with System.Text.Json), our client's bare ranged get (the floor: no mapping at all) and the JSON file provider loading the same content from a local file. Each starts with a new client and a new connection. Allocated bytes count every thread.");
+        Line(md, $"From nothing to a loaded configuration: `new ConfigurationBuilder().AddEtcd(endpoint, prefix).Build()` against dotnet-etcd 10.0.0 doing the same work by hand (a new client, one ranged get of the prefix, the same flattened case-insensitive dictionary built with System.Text.Json), our client's bare ranged get (the floor: no mapping at all) and the JSON file provider loading the same content from a local file. Each starts with a new client and a new connection. Before any is timed, every variant runs untimed rounds (40 at the first size, one at each other) so each is timed with its code fully compiled; a process's very first load pays the JIT on top, whichever library it uses. Allocated bytes count every thread.");
         Line(md, $"");
         Line(md, $"| etcd keys (configuration keys) | repetitions | provider | dotnet-etcd by hand | our client's range (floor) | JSON file | provider ÷ dotnet-etcd | provider ÷ JSON file |");
         Line(md, $"| --- | --- | --- | --- | --- | --- | --- | --- |");

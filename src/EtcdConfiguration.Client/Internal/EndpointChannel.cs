@@ -7,8 +7,9 @@ namespace EtcdConfiguration.Client.Internal;
 
 /// <summary>
 /// One endpoint's HTTP/2 channel, reused by every call, with the generated stubs bound to it. The channel (its
-/// handler and connection pool, about 4 KiB) is built on first use, and each stub on its own first use: a client lists every member but talks to
-/// one, and at thousands of clients the channels of the endpoints never used would be most of a client's memory.
+/// handler and connection pool, about 4 KiB) is built on first use, and each stub on its own first use: a client lists
+/// every member but talks to one, and at thousands of clients the channels of the endpoints never used would be most
+/// of a client's memory.
 /// </summary>
 internal sealed class EndpointChannel : IDisposable
 {
