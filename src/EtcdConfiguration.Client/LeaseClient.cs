@@ -204,14 +204,9 @@ public sealed class LeaseClient
         {
             if (_keepAliver is null)
             {
-                var created = new LeaseKeepAliver(_connection);
-                if (_shutDown)
-                {
-                    // After the client closed: a keep-alive fails as it does on a loop closed for good.
-                    _ = created.CloseAsync(dispose: true);
-                }
-
-                Volatile.Write(ref _keepAliver, created);
+                // After the client closed, a first keep-alive fails as later ones do on a loop closed for good.
+                ObjectDisposedException.ThrowIf(_shutDown, typeof(EtcdClient));
+                Volatile.Write(ref _keepAliver, new LeaseKeepAliver(_connection));
             }
 
             return _keepAliver;

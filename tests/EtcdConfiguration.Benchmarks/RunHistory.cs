@@ -35,7 +35,7 @@ internal static class RunHistory
         }
     }
 
-    /// <summary>The history with <paramref name="run"/> added, the oldest dropped beyond <see cref="Kept"/>.</summary>
+    /// <summary>The history with this run (its start, load and <paramref name="checks"/>) added, the oldest dropped beyond <see cref="Kept"/>.</summary>
     public static List<RunRecord> With(List<RunRecord> history, BenchResults results, IReadOnlyList<TargetCheck> checks)
     {
         var run = new RunRecord(results.Started, results.LoadBefore, [.. checks.Select(c => new TargetOutcome(c.Target, c.Measured, c.Met))]);
